@@ -1,0 +1,769 @@
+"""The canonical tables (``../shared/METRICS.md`` section 1) and their validation.
+
+Every importer produces these four tables and every metric reads only them:
+
+========================  ===================================================================
+table                     columns (dtype)
+========================  ===================================================================
+``follows``               ``source``, ``target`` (string ids), ``followed_at`` (UTC or NaT)
+``posts``                 ``post_id``, ``author``, ``created_at``, ``kind`` (category),
+                          ``parent_id``, ``parent_author``, ``root_id``, ``root_author``,
+                          ``visibility`` (category), optional ``text``
+``interactions``          ``actor``, ``target``, ``kind`` (category), ``created_at``,
+                          ``post_id``, ``visibility``, ``is_self`` (bool)
+``accounts``              ``account_id``, ``handle``, ``display_name``
+========================  ===================================================================
+
+Ids are strings (``string[pyarrow]``): a 64-bit id never passes through a float.
+Timestamps are ``datetime64[ns, UTC]``. The constructors here validate and coerce,
+and raise our own exceptions with a message that says what to change.
+
+Records that a constructor cannot take are counted in a *ledger*: a DataFrame
+with the columns ``source``, ``record_kind``, ``count``, ``reason``, ``action``
+(``"dropped"``: not in any table; ``"flagged"``: kept, but metrics treat it by a
+convention such as ``loops="drop"``). A constructor attaches its ledger to the
+returned frame as ``frame.attrs["ledger"]``; :class:`engagemetrics.Archive`
+collects these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import (
+    ColumnTypeError,
+    InvalidArgumentError,
+    MissingColumnsError,
+    SchemaError,
+    TimestampParseError,
+)
+
+__all__ = [
+    "ACCOUNTS_COLUMNS",
+    "FOLLOWS_COLUMNS",
+    "ID_DTYPE",
+    "INTERACTIONS_COLUMNS",
+    "INTERACTION_KINDS",
+    "INTERACTION_KIND_DTYPE",
+    "LEDGER_COLUMNS",
+    "POSTS_COLUMNS",
+    "POST_KINDS",
+    "POST_KIND_DTYPE",
+    "TIMESTAMP_DTYPE",
+    "VISIBILITIES",
+    "VISIBILITY_DTYPE",
+    "Ledger",
+    "accounts_table",
+    "follows_table",
+    "interactions_from_posts",
+    "interactions_table",
+    "ledger_of",
+    "posts_table",
+    "to_id",
+    "to_timestamp",
+]
+
+ID_DTYPE = pd.StringDtype("pyarrow")
+TIMESTAMP_DTYPE = pd.DatetimeTZDtype("ns", "UTC")
+
+POST_KINDS = ("post", "reply", "thread", "repost", "quote")
+INTERACTION_KINDS = ("reply", "mention", "repost", "quote", "like")
+VISIBILITIES = ("public", "unlisted", "followers", "direct")
+
+POST_KIND_DTYPE = pd.CategoricalDtype(list(POST_KINDS))
+INTERACTION_KIND_DTYPE = pd.CategoricalDtype(list(INTERACTION_KINDS))
+VISIBILITY_DTYPE = pd.CategoricalDtype(list(VISIBILITIES))
+
+FOLLOWS_COLUMNS = ("source", "target", "followed_at")
+POSTS_COLUMNS = (
+    "post_id",
+    "author",
+    "created_at",
+    "kind",
+    "parent_id",
+    "parent_author",
+    "root_id",
+    "root_author",
+    "visibility",
+)
+INTERACTIONS_COLUMNS = (
+    "actor",
+    "target",
+    "kind",
+    "created_at",
+    "post_id",
+    "visibility",
+    "is_self",
+)
+ACCOUNTS_COLUMNS = ("account_id", "handle", "display_name")
+LEDGER_COLUMNS = ("source", "record_kind", "count", "reason", "action")
+
+_LEDGER_ATTR = "ledger"
+_ACTIONS = ("dropped", "flagged")
+
+
+# --------------------------------------------------------------------------- ledger
+class Ledger:
+    """Collects the records that were not taken into a table, and why.
+
+    Examples
+    --------
+    >>> led = Ledger()
+    >>> led.add("follows.csv", "follow", "source id missing", count=2)
+    >>> led.add("follows.csv", "follow", "source id missing")
+    >>> led.to_frame()[["record_kind", "count", "reason"]]
+      record_kind  count             reason
+    0      follow      3  source id missing
+    """
+
+    def __init__(self) -> None:
+        self._counts: dict[tuple[str, str, str, str], int] = {}
+
+    def add(
+        self,
+        source: str,
+        record_kind: str,
+        reason: str,
+        count: int = 1,
+        *,
+        action: str = "dropped",
+    ) -> None:
+        """Count ``count`` records of ``record_kind`` from ``source`` for ``reason``."""
+        if action not in _ACTIONS:
+            raise InvalidArgumentError(f"action must be one of {_ACTIONS}, got {action!r}")
+        count = int(count)
+        if count <= 0:
+            return
+        key = (str(source), str(record_kind), str(reason), action)
+        self._counts[key] = self._counts.get(key, 0) + count
+
+    def extend(self, frame: pd.DataFrame | None, *, dropped_only: bool = False) -> None:
+        """Add every row of a ledger DataFrame.
+
+        With ``dropped_only=True`` the ``"flagged"`` rows are skipped: constructors
+        recompute flags from the table they return, so a table validated twice is
+        not flagged twice.
+        """
+        if frame is None or len(frame) == 0:
+            return
+        for row in frame.itertuples(index=False):
+            if dropped_only and row.action != "dropped":
+                continue
+            self.add(row.source, row.record_kind, row.reason, row.count, action=row.action)
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The ledger as a DataFrame with the columns of :data:`LEDGER_COLUMNS`."""
+        rows = [(s, k, c, r, a) for (s, k, r, a), c in self._counts.items()]
+        frame = pd.DataFrame(rows, columns=list(LEDGER_COLUMNS))
+        return frame.astype({"count": "int64"})
+
+
+def ledger_of(frame: pd.DataFrame) -> pd.DataFrame:
+    """The ledger a constructor attached to ``frame`` (empty if none).
+
+    Examples
+    --------
+    >>> f = follows_table(pd.DataFrame({"source": ["a", "a"], "target": ["b", "b"]}))
+    >>> ledger_of(f)[["record_kind", "count", "action"]]
+      record_kind  count   action
+    0      follow      1  flagged
+    """
+    led = frame.attrs.get(_LEDGER_ATTR) if hasattr(frame, "attrs") else None
+    if led is None:
+        return Ledger().to_frame()
+    return led.copy()
+
+
+def _attach(frame: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
+    frame.attrs[_LEDGER_ATTR] = ledger.to_frame()
+    return frame
+
+
+# --------------------------------------------------------------------------- coercion
+def _require_frame(data: Any, table: str) -> pd.DataFrame:
+    if isinstance(data, pd.DataFrame):
+        return data
+    if isinstance(data, Mapping):
+        return pd.DataFrame(dict(data))
+    raise ColumnTypeError(
+        f"the {table} table must be a pandas DataFrame (or a dict of columns), "
+        f"got {type(data).__name__}; build one with pd.DataFrame(...) or read a file "
+        f"with em.read_follows / em.read_posts"
+    )
+
+
+def _require_columns(frame: pd.DataFrame, table: str, needed: Iterable[str]) -> None:
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise MissingColumnsError(table, missing, [str(c) for c in frame.columns])
+
+
+def to_id(values: Any, *, column: str = "id", table: str = "table") -> pd.Series:
+    """Coerce a column of account or post ids to the canonical string dtype.
+
+    Integers become their decimal text. Floats are refused unless every value is a
+    whole number below 2**53 (a 64-bit id that passed through a float has already
+    lost digits). Missing values stay missing.
+
+    Parameters
+    ----------
+    values : array-like
+        The ids.
+    column, table : str
+        Names used in error messages.
+
+    Returns
+    -------
+    pandas.Series
+        dtype ``string[pyarrow]``.
+
+    Raises
+    ------
+    ColumnTypeError
+        If the values are floats with fractions or beyond 2**53, or of an
+        unsupported type (dates, booleans).
+
+    Examples
+    --------
+    >>> to_id([1964312974236991488, 7]).tolist()
+    ['1964312974236991488', '7']
+    >>> to_id(["did:plc:abc", None]).isna().tolist()
+    [False, True]
+    """
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        return s.astype(ID_DTYPE)
+    kind = s.dtype.kind
+    if kind in "iu":
+        return s.astype("int64" if kind == "i" else "uint64").astype(str).astype(ID_DTYPE)
+    if kind == "f":
+        finite = s.dropna()
+        if len(finite) and (
+            not np.all(np.mod(finite.to_numpy(), 1) == 0)
+            or np.abs(finite.to_numpy()).max() >= 2**53
+        ):
+            raise ColumnTypeError(
+                f"column {column!r} of the {table} table holds floating-point numbers, "
+                "which cannot be ids (a 64-bit id read as a float has lost digits); "
+                "read the file with the column as text, e.g. pd.read_csv(..., dtype=str)"
+            )
+        out = s.astype("Int64").astype(str)
+        out[s.isna()] = pd.NA
+        return out.astype(ID_DTYPE)
+    if kind in "bmMc":
+        raise ColumnTypeError(
+            f"column {column!r} of the {table} table holds {s.dtype} values, which cannot "
+            "be account or post ids; pass the id column (text or integers)"
+        )
+    if kind == "O" or isinstance(s.dtype, (pd.StringDtype, pd.CategoricalDtype)):
+        s = s.astype(object)
+        bad = s.map(lambda v: not (v is None or v is pd.NA or isinstance(v, (str, int, np.integer)))
+                    and not (isinstance(v, float) and np.isnan(v)))
+        if bad.any():
+            example = s[bad].iloc[0]
+            raise ColumnTypeError(
+                f"column {column!r} of the {table} table must hold ids as text or integers, "
+                f"found a {type(example).__name__} ({example!r}); convert the column to text"
+            )
+        return s.map(lambda v: v if isinstance(v, str) or v is None or v is pd.NA
+                     or (isinstance(v, float)) else str(v)).astype(ID_DTYPE)
+    raise ColumnTypeError(
+        f"column {column!r} of the {table} table has dtype {s.dtype}, which cannot hold ids"
+    )
+
+
+def to_timestamp(
+    values: Any,
+    *,
+    column: str = "timestamp",
+    table: str = "table",
+    errors: str = "raise",
+    unit: str = "s",
+) -> pd.Series:
+    """Parse a column of timestamps to ``datetime64[ns, UTC]``.
+
+    Strings are parsed as ISO 8601 (with or without an offset; without one they
+    are taken as UTC), numbers as Unix time in ``unit``, naive datetimes as UTC.
+
+    Parameters
+    ----------
+    values : array-like
+    column, table : str
+        Names used in error messages.
+    errors : {"raise", "coerce"}
+        ``"raise"`` (default) raises :class:`TimestampParseError` naming examples of
+        the values that are not dates; ``"coerce"`` makes them missing (callers count
+        them in the ledger).
+    unit : str
+        Unit of numeric timestamps, ``"s"`` (Unix seconds) by default.
+
+    Examples
+    --------
+    >>> to_timestamp(["2026-03-06T13:02:05Z", "2026-03-06 14:02:05+01:00"]).tolist()
+    [Timestamp('2026-03-06 13:02:05+0000', tz='UTC'), Timestamp('2026-03-06 13:02:05+0000', tz='UTC')]
+    >>> to_timestamp([1341100972]).iloc[0]
+    Timestamp('2012-07-01 00:02:52+0000', tz='UTC')
+    """
+    if errors not in ("raise", "coerce"):
+        raise InvalidArgumentError(f"errors must be 'raise' or 'coerce', got {errors!r}")
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        return s.dt.tz_convert("UTC").astype(TIMESTAMP_DTYPE)
+    if s.dtype.kind == "M":
+        return s.dt.tz_localize("UTC").astype(TIMESTAMP_DTYPE)
+    if s.dtype.kind in "iuf":
+        out = pd.to_datetime(s, unit=unit, utc=True, errors="coerce")
+        bad = out.isna() & s.notna()
+    else:
+        obj = s.astype(object)
+        present = obj.notna() & (obj.astype(str).str.strip() != "")
+        out = pd.to_datetime(obj.where(present), utc=True, errors="coerce", format="mixed")
+        bad = out.isna() & present
+    if bad.any() and errors == "raise":
+        examples = ", ".join(repr(v) for v in s[bad].unique()[:3])
+        raise TimestampParseError(
+            f"column {column!r} of the {table} table has {int(bad.sum())} value(s) that are "
+            f"not timestamps, e.g. {examples}; expected ISO 8601 text "
+            "(2026-03-06T13:02:05Z), datetimes, or Unix seconds. Fix the values, or pass "
+            "errors='coerce' to make them missing and count them in the ledger"
+        )
+    return out.astype(TIMESTAMP_DTYPE)
+
+
+def _rename(frame: pd.DataFrame, mapping: Mapping[str, str | None]) -> pd.DataFrame:
+    """Select and rename user columns to canonical names (mapping canonical -> user)."""
+    return frame.rename(columns={v: k for k, v in mapping.items() if v is not None and v != k})
+
+
+def _category(values: Any, dtype: pd.CategoricalDtype, *, column: str, table: str) -> pd.Series:
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    if isinstance(s.dtype, pd.CategoricalDtype) and list(s.dtype.categories) == list(
+        dtype.categories
+    ):
+        return s
+    text = s.astype(object)
+    present = text.notna()
+    lowered = text[present].astype(str).str.strip().str.lower()
+    unknown = sorted(set(lowered) - set(dtype.categories))
+    if unknown:
+        raise SchemaError(
+            f"column {column!r} of the {table} table has values {unknown[:5]!r} outside "
+            f"{list(dtype.categories)!r}; map them to one of these"
+        )
+    out = pd.Series(pd.NA, index=s.index, dtype=object)
+    out[present] = lowered
+    return out.astype(dtype)
+
+
+# --------------------------------------------------------------------------- follows
+def follows_table(
+    data: Any,
+    *,
+    source: str = "source",
+    target: str = "target",
+    followed_at: str | None = "followed_at",
+    errors: str = "raise",
+    origin: str = "follows",
+) -> pd.DataFrame:
+    """Validate and coerce a follow table: one row per directed edge, ``source`` follows ``target``.
+
+    Rows whose source or target is missing cannot be an edge: they are dropped and
+    counted in the ledger. Duplicate edges and self-follows are kept as they are in
+    the input (metrics collapse and drop them by default, see ``multi=`` and
+    ``loops=``) and flagged in the ledger.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or dict of columns
+    source, target, followed_at : str
+        Names of the columns in ``data`` (``followed_at`` may be absent or None).
+    errors : {"raise", "coerce"}
+        What to do with unparseable ``followed_at`` values (see :func:`to_timestamp`).
+    origin : str
+        Name of the input, used in the ledger's ``source`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``source``, ``target`` (``string[pyarrow]``), ``followed_at``
+        (``datetime64[ns, UTC]``), with the ledger in ``.attrs["ledger"]``.
+
+    Raises
+    ------
+    MissingColumnsError
+        If ``source`` or ``target`` is not a column.
+
+    Examples
+    --------
+    >>> f = follows_table(pd.DataFrame({"src": [1, 2], "dst": [2, 1]}), source="src", target="dst")
+    >>> f
+      source target followed_at
+    0      1      2         NaT
+    1      2      1         NaT
+    >>> f.dtypes.astype(str).tolist()
+    ['string', 'string', 'datetime64[ns, UTC]']
+    """
+    frame = _require_frame(data, "follows")
+    _require_columns(frame, "follows", [source, target])
+    ledger = Ledger()
+    ledger.extend(frame.attrs.get(_LEDGER_ATTR), dropped_only=True)
+    out = pd.DataFrame(
+        {
+            "source": to_id(frame[source], column=source, table="follows").to_numpy(),
+            "target": to_id(frame[target], column=target, table="follows").to_numpy(),
+        }
+    ).astype({"source": ID_DTYPE, "target": ID_DTYPE})
+    if followed_at is not None and followed_at in frame.columns:
+        ts = to_timestamp(frame[followed_at], column=followed_at, table="follows", errors=errors)
+        ledger.add(
+            origin,
+            "follow",
+            "followed_at is not a timestamp (kept the edge, time set missing)",
+            int((ts.isna() & frame[followed_at].notna()).sum()),
+            action="flagged",
+        )
+        out["followed_at"] = ts.array
+    else:
+        out["followed_at"] = pd.Series(pd.NaT, index=out.index, dtype=TIMESTAMP_DTYPE)
+    out = out.astype({"followed_at": TIMESTAMP_DTYPE})
+    missing = out["source"].isna() | out["target"].isna()
+    ledger.add(origin, "follow", "source or target id missing", int(missing.sum()))
+    out = out[~missing].reset_index(drop=True)
+    loops = out["source"] == out["target"]
+    ledger.add(origin, "follow", "self-follow (metrics drop it: loops='drop')", int(loops.sum()),
+               action="flagged")
+    dup = out.duplicated(["source", "target"])
+    ledger.add(origin, "follow", "duplicate edge (metrics collapse it: multi='collapse')",
+               int(dup.sum()), action="flagged")
+    return _attach(out, ledger)
+
+
+# --------------------------------------------------------------------------- posts
+def posts_table(
+    data: Any,
+    *,
+    columns: Mapping[str, str] | None = None,
+    errors: str = "raise",
+    origin: str = "posts",
+) -> pd.DataFrame:
+    """Validate and coerce a posts table (one row per item authored by an account).
+
+    ``post_id``, ``author``, ``created_at`` and ``kind`` are required; the other
+    canonical columns are filled with missing values when absent. ``kind`` must be
+    one of :data:`POST_KINDS`; ``visibility`` one of :data:`VISIBILITIES` or missing
+    (unknown). ``text`` is kept when present. Rows without an id or author are
+    dropped and counted; duplicate ``post_id`` rows after the first are dropped and
+    counted.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or dict of columns
+    columns : mapping, optional
+        Canonical name -> name in ``data``, e.g. ``{"author": "user_id"}``.
+    errors : {"raise", "coerce"}
+        For unparseable ``created_at`` values: raise, or drop the row and count it.
+    origin : str
+        Name of the input, used in the ledger.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The canonical posts table, ledger in ``.attrs["ledger"]``.
+
+    Examples
+    --------
+    >>> p = posts_table({"post_id": [1, 2], "author": ["me", "me"],
+    ...                  "created_at": ["2026-01-01", "2026-01-02"],
+    ...                  "kind": ["post", "reply"], "parent_author": [None, "you"]})
+    >>> p[["post_id", "kind", "parent_author"]]
+      post_id   kind parent_author
+    0       1   post          <NA>
+    1       2  reply           you
+    """
+    frame = _require_frame(data, "posts")
+    if columns:
+        frame = _rename(frame, columns)
+    _require_columns(frame, "posts", ["post_id", "author", "created_at", "kind"])
+    ledger = Ledger()
+    ledger.extend(frame.attrs.get(_LEDGER_ATTR), dropped_only=True)
+    n = len(frame)
+    out = pd.DataFrame(index=pd.RangeIndex(n))
+    for col in ("post_id", "author"):
+        out[col] = to_id(frame[col], column=col, table="posts").to_numpy()
+    created = to_timestamp(frame["created_at"], column="created_at", table="posts", errors=errors)
+    out["created_at"] = created.array
+    out["kind"] = _category(frame["kind"], POST_KIND_DTYPE, column="kind", table="posts").to_numpy()
+    for col in ("parent_id", "parent_author", "root_id", "root_author"):
+        if col in frame.columns:
+            out[col] = to_id(frame[col], column=col, table="posts").to_numpy()
+        else:
+            out[col] = pd.Series(pd.NA, index=out.index, dtype=ID_DTYPE)
+    if "visibility" in frame.columns:
+        out["visibility"] = _category(
+            frame["visibility"], VISIBILITY_DTYPE, column="visibility", table="posts"
+        ).to_numpy()
+    else:
+        out["visibility"] = pd.Categorical([None] * n, dtype=VISIBILITY_DTYPE)
+    if "text" in frame.columns:
+        out["text"] = frame["text"].astype(object).to_numpy()
+        out["text"] = out["text"].astype(pd.StringDtype("pyarrow"))
+    out = out.astype(
+        {
+            "post_id": ID_DTYPE,
+            "author": ID_DTYPE,
+            "parent_id": ID_DTYPE,
+            "parent_author": ID_DTYPE,
+            "root_id": ID_DTYPE,
+            "root_author": ID_DTYPE,
+            "created_at": TIMESTAMP_DTYPE,
+            "kind": POST_KIND_DTYPE,
+            "visibility": VISIBILITY_DTYPE,
+        }
+    )
+    bad_time = out["created_at"].isna()
+    ledger.add(origin, "post", "created_at missing or not a timestamp", int(bad_time.sum()))
+    no_id = out["post_id"].isna() | out["author"].isna()
+    ledger.add(origin, "post", "post_id or author missing", int((no_id & ~bad_time).sum()))
+    no_kind = out["kind"].isna() & ~no_id & ~bad_time
+    ledger.add(origin, "post", "kind missing", int(no_kind.sum()))
+    out = out[~(bad_time | no_id | no_kind)]
+    dup = out["post_id"].duplicated()
+    ledger.add(origin, "post", "duplicate post_id (kept the first)", int(dup.sum()))
+    out = out[~dup].reset_index(drop=True)
+    return _attach(out, ledger)
+
+
+# --------------------------------------------------------------------------- interactions
+def interactions_table(
+    data: Any,
+    *,
+    columns: Mapping[str, str] | None = None,
+    errors: str = "raise",
+    origin: str = "interactions",
+) -> pd.DataFrame:
+    """Validate and coerce an interactions table (directed acts from ``actor`` to ``target``).
+
+    ``actor``, ``target`` and ``kind`` are required (``kind`` one of
+    :data:`INTERACTION_KINDS`); ``created_at``, ``post_id`` and ``visibility`` are
+    filled with missing values when absent; ``is_self`` is computed. Rows without
+    actor or target are dropped and counted.
+
+    Examples
+    --------
+    >>> it = interactions_table({"actor": [1, 2], "target": [2, 2], "kind": ["reply", "mention"]})
+    >>> it[["actor", "target", "kind", "is_self"]]
+      actor target     kind  is_self
+    0     1      2    reply    False
+    1     2      2  mention     True
+    """
+    frame = _require_frame(data, "interactions")
+    if columns:
+        frame = _rename(frame, columns)
+    _require_columns(frame, "interactions", ["actor", "target", "kind"])
+    ledger = Ledger()
+    ledger.extend(frame.attrs.get(_LEDGER_ATTR), dropped_only=True)
+    n = len(frame)
+    out = pd.DataFrame(index=pd.RangeIndex(n))
+    out["actor"] = to_id(frame["actor"], column="actor", table="interactions").to_numpy()
+    out["target"] = to_id(frame["target"], column="target", table="interactions").to_numpy()
+    out["kind"] = _category(
+        frame["kind"], INTERACTION_KIND_DTYPE, column="kind", table="interactions"
+    ).to_numpy()
+    if "created_at" in frame.columns:
+        out["created_at"] = to_timestamp(
+            frame["created_at"], column="created_at", table="interactions", errors=errors
+        ).array
+    else:
+        out["created_at"] = pd.Series(pd.NaT, index=out.index, dtype=TIMESTAMP_DTYPE)
+    if "post_id" in frame.columns:
+        out["post_id"] = to_id(frame["post_id"], column="post_id", table="interactions").to_numpy()
+    else:
+        out["post_id"] = pd.Series(pd.NA, index=out.index, dtype=ID_DTYPE)
+    if "visibility" in frame.columns:
+        out["visibility"] = _category(
+            frame["visibility"], VISIBILITY_DTYPE, column="visibility", table="interactions"
+        ).to_numpy()
+    else:
+        out["visibility"] = pd.Categorical([None] * n, dtype=VISIBILITY_DTYPE)
+    out = out.astype(
+        {
+            "actor": ID_DTYPE,
+            "target": ID_DTYPE,
+            "kind": INTERACTION_KIND_DTYPE,
+            "created_at": TIMESTAMP_DTYPE,
+            "post_id": ID_DTYPE,
+            "visibility": VISIBILITY_DTYPE,
+        }
+    )
+    missing = out["actor"].isna() | out["target"].isna() | out["kind"].isna()
+    ledger.add(origin, "interaction", "actor, target or kind missing", int(missing.sum()))
+    out = out[~missing].reset_index(drop=True)
+    out["is_self"] = (out["actor"] == out["target"]).astype(bool)
+    ledger.add(origin, "interaction", "self-interaction (kept; metrics exclude it by default)",
+               int(out["is_self"].sum()), action="flagged")
+    return _attach(out, ledger)
+
+
+def interactions_from_posts(
+    posts: pd.DataFrame,
+    mentions: pd.DataFrame | None = None,
+    likes: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Derive the interactions table from posts (METRICS.md section 1).
+
+    Rules:
+
+    * a ``reply`` or ``thread`` post is a ``reply`` interaction to its ``parent_author``;
+    * a ``repost`` or ``quote`` is an interaction of that kind to its ``parent_author``
+      (the original author);
+    * each row of ``mentions`` (``post_id``, ``target``) is a ``mention``, except:
+      a mention of the parent author in a reply (the leading ``@handle`` a reply
+      carries is the reply itself, not an extra mention), any mention in a repost
+      (``RT @x:`` is not a mention, and the reposted text's mentions are the original
+      author's), and repeated mentions of one account in one post;
+    * each row of ``likes`` (``actor``, ``target``, optional ``created_at``, ``post_id``)
+      is a ``like``;
+    * self-interactions are kept and flagged in ``is_self``.
+
+    Parameters
+    ----------
+    posts : pandas.DataFrame
+        A canonical posts table.
+    mentions : pandas.DataFrame, optional
+        One row per (post, mentioned account): columns ``post_id``, ``target``.
+    likes : pandas.DataFrame, optional
+        One row per like whose liked author is known.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A canonical interactions table, sorted by ``created_at``.
+
+    Examples
+    --------
+    >>> p = posts_table({"post_id": ["1", "2"], "author": ["me", "me"],
+    ...                  "created_at": ["2026-01-01", "2026-01-02"], "kind": ["reply", "post"],
+    ...                  "parent_id": ["9", None], "parent_author": ["ann", None]})
+    >>> m = pd.DataFrame({"post_id": ["1", "1", "2"], "target": ["ann", "bob", "bob"]})
+    >>> interactions_from_posts(p, mentions=m)[["actor", "target", "kind", "post_id"]]
+      actor target     kind post_id
+    0    me    ann    reply       1
+    1    me    bob  mention       1
+    2    me    bob  mention       2
+    """
+    posts = posts_table(posts) if not _is_canonical_posts(posts) else posts
+    parts = []
+    has_parent = posts["parent_author"].notna()
+    reply_like = posts["kind"].isin(["reply", "thread"]) & has_parent
+    amplify = posts["kind"].isin(["repost", "quote"]) & has_parent
+    direct = posts[reply_like | amplify]
+    if len(direct):
+        kind = direct["kind"].astype(object).replace({"thread": "reply"})
+        parts.append(
+            pd.DataFrame(
+                {
+                    "actor": direct["author"].to_numpy(),
+                    "target": direct["parent_author"].to_numpy(),
+                    "kind": kind.to_numpy(),
+                    "created_at": direct["created_at"].array,
+                    "post_id": direct["post_id"].to_numpy(),
+                    "visibility": direct["visibility"].to_numpy(),
+                }
+            )
+        )
+    if mentions is not None and len(mentions):
+        _require_columns(mentions, "mentions", ["post_id", "target"])
+        m = pd.DataFrame(
+            {
+                "post_id": to_id(mentions["post_id"], column="post_id", table="mentions").to_numpy(),
+                "target": to_id(mentions["target"], column="target", table="mentions").to_numpy(),
+            }
+        ).dropna()
+        m = m.drop_duplicates(["post_id", "target"])
+        joined = m.merge(
+            posts[["post_id", "author", "created_at", "kind", "parent_author", "visibility"]],
+            on="post_id",
+            how="inner",
+        )
+        is_reply = joined["kind"].isin(["reply", "thread"])
+        parent_mention = is_reply & (joined["target"] == joined["parent_author"]).fillna(False)
+        keep = ~parent_mention & (joined["kind"] != "repost")
+        joined = joined[keep.astype(bool)]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "actor": joined["author"].to_numpy(),
+                    "target": joined["target"].to_numpy(),
+                    "kind": "mention",
+                    "created_at": joined["created_at"].array,
+                    "post_id": joined["post_id"].to_numpy(),
+                    "visibility": joined["visibility"].to_numpy(),
+                }
+            )
+        )
+    if likes is not None and len(likes):
+        lk = likes.copy()
+        lk["kind"] = "like"
+        parts.append(lk[[c for c in lk.columns if c in INTERACTIONS_COLUMNS]])
+    if parts:
+        frame = pd.concat([p.astype({"kind": object}) for p in parts], ignore_index=True)
+    else:
+        frame = pd.DataFrame({c: [] for c in ("actor", "target", "kind")})
+    out = interactions_table(frame, origin="posts")
+    order = np.argsort(out["created_at"].to_numpy(), kind="stable")
+    result = out.iloc[order].reset_index(drop=True)
+    result.attrs = out.attrs
+    return result
+
+
+def _is_canonical_posts(frame: pd.DataFrame) -> bool:
+    return (
+        isinstance(frame, pd.DataFrame)
+        and all(c in frame.columns for c in POSTS_COLUMNS)
+        and frame["kind"].dtype == POST_KIND_DTYPE
+        and frame["created_at"].dtype == TIMESTAMP_DTYPE
+        and frame["author"].dtype == ID_DTYPE
+    )
+
+
+# --------------------------------------------------------------------------- accounts
+def accounts_table(data: Any = None, *, columns: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Validate and coerce an accounts table (``account_id``, ``handle``, ``display_name``).
+
+    Duplicate account ids keep their last non-missing handle and display name.
+
+    Examples
+    --------
+    >>> accounts_table({"account_id": [1, 1], "handle": ["old", "new"]})
+      account_id handle display_name
+    0          1    new         <NA>
+    """
+    if data is None:
+        data = {"account_id": []}
+    frame = _require_frame(data, "accounts")
+    if columns:
+        frame = _rename(frame, columns)
+    _require_columns(frame, "accounts", ["account_id"])
+    out = pd.DataFrame(
+        {"account_id": to_id(frame["account_id"], column="account_id", table="accounts").to_numpy()}
+    )
+    for col in ("handle", "display_name"):
+        vals = frame[col].astype(object) if col in frame.columns else pd.Series([None] * len(frame))
+        out[col] = vals.to_numpy()
+    out = out.astype(
+        {"account_id": ID_DTYPE, "handle": ID_DTYPE, "display_name": pd.StringDtype("pyarrow")}
+    )
+    out = out.dropna(subset=["account_id"])
+    if out["account_id"].duplicated().any():
+        out = out.groupby("account_id", sort=False, as_index=False).agg("last")
+        out = out.astype(
+            {"account_id": ID_DTYPE, "handle": ID_DTYPE, "display_name": pd.StringDtype("pyarrow")}
+        )
+    return out.reset_index(drop=True)
