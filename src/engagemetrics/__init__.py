@@ -99,7 +99,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import datasets, schema  # noqa: F401
+    from . import datasets, schema
     from .io.bluesky import read_bluesky_repo  # noqa: F401
     from .io.instagram import read_instagram_export  # noqa: F401
     from .io.linkedin import read_linkedin_export  # noqa: F401

@@ -175,15 +175,27 @@ def ledger_of(frame: pd.DataFrame) -> pd.DataFrame:
       record_kind  count   action
     0      follow      1  flagged
     """
-    led = frame.attrs.get(_LEDGER_ATTR) if hasattr(frame, "attrs") else None
+    led = _ledger_from_attrs(frame.attrs.get(_LEDGER_ATTR) if hasattr(frame, "attrs") else None)
     if led is None:
         return Ledger().to_frame()
-    return led.copy()
+    return led.astype({"count": "int64"})
 
 
 def _attach(frame: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
-    frame.attrs[_LEDGER_ATTR] = ledger.to_frame()
+    # Stored as a tuple of plain rows, not a DataFrame: pandas compares attrs with
+    # ``==`` when it propagates them (concat, merge), which a DataFrame cannot answer.
+    frame.attrs[_LEDGER_ATTR] = tuple(
+        tuple(row) for row in ledger.to_frame().itertuples(index=False)
+    )
     return frame
+
+
+def _ledger_from_attrs(rows: Any) -> pd.DataFrame | None:
+    if rows is None:
+        return None
+    if isinstance(rows, pd.DataFrame):
+        return rows
+    return pd.DataFrame(list(rows), columns=list(LEDGER_COLUMNS))
 
 
 # --------------------------------------------------------------------------- coercion
@@ -393,7 +405,7 @@ def follows_table(
     -------
     pandas.DataFrame
         Columns ``source``, ``target`` (``string[pyarrow]``), ``followed_at``
-        (``datetime64[ns, UTC]``), with the ledger in ``.attrs["ledger"]``.
+        (``datetime64[ns, UTC]``), with the ledger in ``.attrs["ledger"]`` (read it with :func:`ledger_of`).
 
     Raises
     ------
@@ -413,7 +425,7 @@ def follows_table(
     frame = _require_frame(data, "follows")
     _require_columns(frame, "follows", [source, target])
     ledger = Ledger()
-    ledger.extend(frame.attrs.get(_LEDGER_ATTR), dropped_only=True)
+    ledger.extend(_ledger_from_attrs(frame.attrs.get(_LEDGER_ATTR)), dropped_only=True)
     out = pd.DataFrame(
         {
             "source": to_id(frame[source], column=source, table="follows").to_numpy(),
@@ -475,7 +487,7 @@ def posts_table(
     Returns
     -------
     pandas.DataFrame
-        The canonical posts table, ledger in ``.attrs["ledger"]``.
+        The canonical posts table; :func:`ledger_of` gives its ledger.
 
     Examples
     --------
@@ -492,7 +504,7 @@ def posts_table(
         frame = _rename(frame, columns)
     _require_columns(frame, "posts", ["post_id", "author", "created_at", "kind"])
     ledger = Ledger()
-    ledger.extend(frame.attrs.get(_LEDGER_ATTR), dropped_only=True)
+    ledger.extend(_ledger_from_attrs(frame.attrs.get(_LEDGER_ATTR)), dropped_only=True)
     n = len(frame)
     out = pd.DataFrame(index=pd.RangeIndex(n))
     for col in ("post_id", "author"):
@@ -568,7 +580,7 @@ def interactions_table(
         frame = _rename(frame, columns)
     _require_columns(frame, "interactions", ["actor", "target", "kind"])
     ledger = Ledger()
-    ledger.extend(frame.attrs.get(_LEDGER_ATTR), dropped_only=True)
+    ledger.extend(_ledger_from_attrs(frame.attrs.get(_LEDGER_ATTR)), dropped_only=True)
     n = len(frame)
     out = pd.DataFrame(index=pd.RangeIndex(n))
     out["actor"] = to_id(frame["actor"], column="actor", table="interactions").to_numpy()

@@ -214,7 +214,7 @@ class ExportFiles:
         label = f"{self.path}:{stored}"
         limit = min(self._sizes[stored], self.limits.max_member_bytes)
         if self.kind == "folder":
-            raw: IO[bytes] = open(self.path / stored, "rb")  # noqa: SIM115
+            raw: IO[bytes] = open(self.path / stored, "rb")
         elif self.kind == "zip":
             assert self._zip is not None
             raw = self._zip.open(self._zip_name(stored))
@@ -225,7 +225,7 @@ class ExportFiles:
                 raise CorruptExportError(f"{label} cannot be read")
             raw = extracted
         else:
-            raw = open(self.path, "rb")  # noqa: SIM115
+            raw = open(self.path, "rb")
         return io.BufferedReader(_LimitedReader(raw, limit, label))
 
     def read_bytes(self, name: str) -> bytes:
