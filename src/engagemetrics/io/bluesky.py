@@ -1,0 +1,674 @@
+"""Bluesky reader: an AT Protocol repository (``repo.car``) as the canonical tables."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import schema
+from ..archive import Archive
+from ..exceptions import CorruptExportError, InvalidArgumentError
+from ._container import ExportFiles
+
+__all__ = ["can_read", "read_bluesky_repo"]
+
+logger = logging.getLogger("engagemetrics")
+
+POST = "app.bsky.feed.post"
+REPOST = "app.bsky.feed.repost"
+LIKE = "app.bsky.feed.like"
+FOLLOW = "app.bsky.graph.follow"
+PROFILE = "app.bsky.actor.profile"
+
+# Bluesky collections that exist but carry nothing these metrics use.
+_NOT_USED_PREFIXES = ("app.bsky.", "chat.bsky.", "com.atproto.")
+
+_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+_TID_RE = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
+# Third-party export tools stamp the download time in the name (<handle>.20250310005405.car).
+_FILENAME_STAMP_RE = re.compile(r"(?<!\d)(20\d{12})(?!\d)")
+
+_CAR_MAGIC_HINT = (
+    "expected a CAR file from Bluesky's Settings > Account > Export my data, or from "
+    "com.atproto.sync.getRepo"
+)
+
+
+# --------------------------------------------------------------------------- detection
+def can_read(files: ExportFiles) -> str | None:
+    """Whether ``files`` hold a Bluesky repository export.
+
+    Parameters
+    ----------
+    files : ExportFiles
+        A folder, archive or single file.
+
+    Returns
+    -------
+    str or None
+        None when ``files`` can be read by :func:`read_bluesky_repo`; otherwise
+        the reason why not (used by :func:`engagemetrics.load` in its error).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> d = tempfile.mkdtemp()
+    >>> _ = open(os.path.join(d, "notes.txt"), "w").write("hello")
+    >>> can_read(ExportFiles(d))
+    'no .car file (a Bluesky repository export is a CAR file, e.g. repo.car)'
+    """
+    cars = files.find("*.car")
+    if not cars:
+        return "no .car file (a Bluesky repository export is a CAR file, e.g. repo.car)"
+    with files.open(cars[0]) as fh:
+        head = fh.read(64)
+    # A CARv1 header is a small DAG-CBOR map {"roots": [...], "version": 1}.
+    if b"roots" not in head or b"version" not in head:
+        return f"{cars[0]} does not start with a CARv1 header"
+    return None
+
+
+# --------------------------------------------------------------------------- helpers
+def tid_to_timestamp(tid: str) -> pd.Timestamp | None:
+    """The time encoded in an AT Protocol TID (a record key or a commit ``rev``).
+
+    A TID is 13 base32-sortable characters holding 64 bits: 53 bits of
+    microseconds since the Unix epoch, then 10 bits of clock id.
+
+    Examples
+    --------
+    >>> tid_to_timestamp("3ljlyqit2uk2l")
+    Timestamp('2025-03-05 03:06:28.274000+0000', tz='UTC')
+    >>> tid_to_timestamp("self") is None
+    True
+    """
+    if not isinstance(tid, str) or not _TID_RE.match(tid):
+        return None
+    value = 0
+    for char in tid:
+        value = (value << 5) | _TID_ALPHABET.index(char)
+    return pd.Timestamp(value >> 10, unit="us", tz="UTC")
+
+
+def _authority(uri: Any) -> str | None:
+    """The DID in ``at://<did>/<collection>/<rkey>``, or None."""
+    if not isinstance(uri, str) or not uri.startswith("at://"):
+        return None
+    authority = uri[5:].split("/", 1)[0]
+    return authority if authority.startswith("did:") else None
+
+
+def _strong_ref_uri(ref: Any) -> str | None:
+    if isinstance(ref, Mapping):
+        uri = ref.get("uri")
+        if isinstance(uri, str):
+            return uri
+    return None
+
+
+def _quoted_uri(embed: Any) -> str | None:
+    """URI of the record a post quotes, from ``embed.record`` or ``embed.record.record``."""
+    if not isinstance(embed, Mapping):
+        return None
+    etype = embed.get("$type")
+    if etype == "app.bsky.embed.record":
+        return _strong_ref_uri(embed.get("record"))
+    if etype == "app.bsky.embed.recordWithMedia":
+        inner = embed.get("record")
+        if isinstance(inner, Mapping):
+            return _strong_ref_uri(inner.get("record"))
+    return None
+
+
+def _walk_mst(
+    blocks: Mapping[bytes, Any], root: bytes, missing_nodes: list[int]
+) -> Iterator[tuple[str, bytes, Any]]:
+    """Yield ``(key, record CID, record or None)`` in key order; count missing nodes.
+
+    Iterative (an explicit stack) so that a deep tree cannot hit the recursion limit.
+    """
+    # Stack items: ("node", cid) to expand, or ("entry", key, cid) to yield.
+    stack: list[tuple[Any, ...]] = [("node", root)]
+    seen: set[bytes] = set()
+    while stack:
+        item = stack.pop()
+        if item[0] == "entry":
+            yield item[1], item[2], blocks.get(item[2])
+            continue
+        cid = item[1]
+        if cid in seen:  # a malformed tree that links back to itself
+            continue
+        seen.add(cid)
+        node = blocks.get(cid)
+        if node is None:
+            missing_nodes[0] += 1
+            continue
+        if not isinstance(node, Mapping) or not isinstance(node.get("e"), list):
+            raise CorruptExportError(
+                "a block linked as an MST node is not one (expected {'l': ..., 'e': [...]}); "
+                "the CAR file is damaged"
+            )
+        ordered: list[tuple[Any, ...]] = []
+        if node.get("l"):
+            ordered.append(("node", node["l"]))
+        key = b""
+        for entry in node["e"]:
+            key = key[: entry["p"]] + entry["k"]
+            ordered.append(("entry", key.decode("utf-8", "replace"), entry["v"]))
+            if entry.get("t"):
+                ordered.append(("node", entry["t"]))
+        stack.extend(reversed(ordered))
+
+
+def _decode(data: bytes, label: str) -> tuple[dict[str, Any], dict[bytes, Any]]:
+    import libipld
+
+    try:
+        header, blocks = libipld.decode_car(data)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise CorruptExportError(
+            f"{label} is not a readable CAR file ({exc}); {_CAR_MAGIC_HINT}. If the download "
+            "was interrupted, download it again"
+        ) from exc
+    return header, blocks
+
+
+def _load_bytes(path: Any) -> tuple[bytes, str, str]:
+    """The CAR bytes, a label for messages and a name for the ledger."""
+    if isinstance(path, (bytes, bytearray)):
+        return bytes(path), "<bytes>", "repo.car"
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidArgumentError(
+            f"read_bluesky_repo expects a path to a .car file (or a folder/zip holding one), "
+            f"or the file's bytes; got {type(path).__name__}"
+        )
+    p = Path(path)
+    if p.is_file() and p.suffix.lower() == ".car":
+        return p.read_bytes(), str(p), p.name
+    with ExportFiles(p) as files:
+        cars = files.find("*.car")
+        if not cars:
+            if files.kind == "file":
+                return p.read_bytes(), str(p), p.name
+            raise CorruptExportError(f"{p} holds no .car file; {_CAR_MAGIC_HINT}")
+        if len(cars) > 1:
+            raise InvalidArgumentError(
+                f"{p} holds several CAR files ({', '.join(cars[:5])}); pass the one to read"
+            )
+        return files.read_bytes(cars[0]), f"{p}:{cars[0]}", Path(cars[0]).name
+
+
+# --------------------------------------------------------------------------- reader
+def read_bluesky_repo(
+    path: str | os.PathLike[str] | bytes,
+    *,
+    handles: Mapping[str, str] | None = None,
+) -> Archive:
+    """Read a Bluesky repository export (a CAR file) into an :class:`~engagemetrics.Archive`.
+
+    Parameters
+    ----------
+    path : str, path or bytes
+        The app's ``repo.car`` (Settings > Account > Export my data), any CAR from
+        ``com.atproto.sync.getRepo``, a folder or zip holding one CAR, or its bytes.
+        Repo versions 2 and 3 are read; partial CARs are read as far as they go.
+    handles : mapping, optional
+        Handle -> DID, to resolve 2022-era ``entities`` mentions that name a handle.
+        Without it such mentions are counted in the ledger (a handle cannot be
+        resolved offline, and identity is by DID).
+
+    Returns
+    -------
+    Archive
+        ``platform="bluesky"``, ``ego`` = the commit's ``did``. ``follows``: the ego
+        follows ``subject`` (``followed_at`` = ``createdAt``). ``posts``: posts,
+        replies (``reply``; ``thread`` when the parent's author is the ego), quotes
+        (``embed`` ``app.bsky.embed.record`` or ``recordWithMedia``) and reposts,
+        with ``post_id`` = the record's ``at://`` URI and parent/root ids and
+        authors from the ``at://`` URIs. ``interactions``: derived from these,
+        mentions and likes (``post_id`` of a like = the liked post's URI).
+        ``accounts``: the ego (display name from the profile) and every DID seen,
+        with the handle a mention facet showed for it. ``exported_at``: the
+        timestamp in a third-party file name (``<handle>.20250310005405.car``),
+        else the time of the commit ``rev`` (the last write before the export).
+
+    Raises
+    ------
+    CorruptExportError
+        The file is not a CAR, is truncated, or its root block is not a repository
+        commit; the message names the file.
+    InvalidArgumentError
+        ``path`` is neither a path nor bytes, or a folder holds several CAR files.
+
+    Notes
+    -----
+    The MST is walked in key order (``l``, then each entry, then its ``t``), since
+    a record's rkey and URI exist only in the tree. Accounting (the ledger):
+
+    * a record or MST node absent from a partial CAR: dropped, counted;
+    * ``createdAt`` is client-supplied: it is parsed as RFC 3339 with offsets; an
+      unparseable value is replaced by the time in the record's TID key (flagged),
+      or the record is dropped when the key is not a TID;
+    * a mention facet whose UTF-8 byte range does not start with ``@``: kept,
+      flagged (facet offsets are bytes, not characters);
+    * a legacy ``entities`` mention naming a handle not in ``handles``: dropped;
+    * a reply that also quotes a post is a ``reply`` (one parent per post): flagged;
+    * blocks, lists, the profile without a display name and other ``app.bsky``
+      records: "not used"; other namespaces: "unknown collection".
+
+    Your followers are not in your repository (a follow lives in the follower's
+    repo): add them with :meth:`engagemetrics.Archive.with_followers`.
+
+    References
+    ----------
+    AT Protocol repository spec, https://atproto.com/specs/repository ; FORMATS.md
+    section 3.
+
+    Examples
+    --------
+    >>> import hashlib, libipld
+    >>> def cid(block):
+    ...     return b"\\x01q\\x12 " + hashlib.sha256(block).digest()
+    >>> def varint(n):
+    ...     out = b""
+    ...     while True:
+    ...         out += bytes([(n & 0x7F) | (0x80 if n > 0x7F else 0)])
+    ...         n >>= 7
+    ...         if not n:
+    ...             return out
+    >>> follow = libipld.encode_dag_cbor({"$type": "app.bsky.graph.follow",
+    ...     "subject": "did:plc:bob", "createdAt": "2024-02-22T04:37:15-07:00"})
+    >>> node = libipld.encode_dag_cbor({"l": None, "e": [{"p": 0,
+    ...     "k": b"app.bsky.graph.follow/3kly627gj4k2v", "v": cid(follow), "t": None}]})
+    >>> commit = libipld.encode_dag_cbor({"did": "did:plc:me", "version": 3,
+    ...     "data": cid(node), "rev": "3kly627gj4k2v", "prev": None, "sig": b""})
+    >>> header = libipld.encode_dag_cbor({"version": 1, "roots": [cid(commit)]})
+    >>> car = varint(len(header)) + header + b"".join(
+    ...     varint(len(cid(b)) + len(b)) + cid(b) + b for b in (commit, node, follow))
+    >>> archive = read_bluesky_repo(car)
+    >>> archive.ego, archive.follows["target"].tolist()
+    ('did:plc:me', ['did:plc:bob'])
+    >>> archive.follows["followed_at"].iloc[0]
+    Timestamp('2024-02-22 11:37:15+0000', tz='UTC')
+    """
+    data, label, origin = _load_bytes(path)
+    header, blocks = _decode(data, label)
+    roots = header.get("roots") or []
+    if not roots:
+        raise CorruptExportError(f"{label}: the CAR header names no root; {_CAR_MAGIC_HINT}")
+    commit = blocks.get(roots[0])
+    if commit is None:
+        raise CorruptExportError(
+            f"{label}: the root block (the repository commit) is not in the file; the CAR is "
+            "incomplete. Download the whole repository again (getRepo without 'since')"
+        )
+    if not isinstance(commit, Mapping) or "did" not in commit or "data" not in commit:
+        found = sorted(commit)[:6] if isinstance(commit, Mapping) else type(commit).__name__
+        raise CorruptExportError(
+            f"{label}: the CAR's root is not a repository commit (expected a map with 'did' "
+            f"and 'data', found {found!r}); this CAR holds blocks but not a repo export, "
+            f"{_CAR_MAGIC_HINT}"
+        )
+    ego = str(commit["did"])
+    handle_map = dict(handles or {})
+    ledger = schema.Ledger()
+    acc = _Accumulator(ego, origin, ledger, handle_map)
+    missing_nodes = [0]
+    in_tree: set[bytes] = set()
+    for key, cid, record in _walk_mst(blocks, commit["data"], missing_nodes):
+        in_tree.add(cid)
+        acc.take(key, record)
+    _count_outside_tree(blocks, in_tree, origin, ledger)
+    ledger.add(
+        origin,
+        "MST node",
+        "tree node missing from a partial CAR (the records under it are unknown)",
+        missing_nodes[0],
+    )
+    exported_at = _exported_at(origin, commit)
+    return acc.archive(exported_at)
+
+
+def _count_outside_tree(
+    blocks: Mapping[bytes, Any], in_tree: set[bytes], origin: str, ledger: schema.Ledger
+) -> None:
+    """Count record blocks that the current tree does not reach.
+
+    Older (v2) exports carry blocks of earlier commits: records deleted or replaced
+    since. They are not part of the snapshot, but they are in the file, so they are
+    counted rather than silently skipped.
+    """
+    counts: dict[str, int] = {}
+    for cid, block in blocks.items():
+        if cid in in_tree or not isinstance(block, Mapping):
+            continue
+        rtype = block.get("$type")
+        if isinstance(rtype, str):
+            counts[rtype] = counts.get(rtype, 0) + 1
+    for rtype, count in sorted(counts.items()):
+        ledger.add(
+            origin,
+            rtype,
+            "record block not in the current tree (an earlier version or a deleted record)",
+            count,
+        )
+
+
+def _exported_at(origin: str, commit: Mapping[str, Any]) -> pd.Timestamp | None:
+    stamp = _FILENAME_STAMP_RE.search(origin)
+    if stamp:
+        try:
+            return pd.Timestamp(pd.to_datetime(stamp.group(1), format="%Y%m%d%H%M%S", utc=True))
+        except ValueError:
+            pass
+    rev = commit.get("rev")
+    return tid_to_timestamp(rev) if isinstance(rev, str) else None
+
+
+class _Accumulator:
+    """Collects rows per table while the MST is walked (one pass, no copies)."""
+
+    def __init__(
+        self, ego: str, origin: str, ledger: schema.Ledger, handles: Mapping[str, str]
+    ) -> None:
+        self.ego = ego
+        self.origin = origin
+        self.ledger = ledger
+        self.handles = handles
+        self.follows: list[tuple[str, Any, str]] = []
+        self.posts: list[dict[str, Any]] = []
+        self.mentions: list[tuple[str, str]] = []
+        self.likes: list[tuple[str, Any, str, str]] = []
+        self.display_name: str | None = None
+        self.seen_handles: dict[str, str] = {}
+        self.seen_dids: set[str] = set()
+
+    # ---------------------------------------------------------------- records
+    def take(self, key: str, record: Any) -> None:
+        collection, _, rkey = key.partition("/")
+        uri = f"at://{self.ego}/{key}"
+        if record is None:
+            self.ledger.add(self.origin, collection, "record block missing from a partial CAR", 1)
+            return
+        if not isinstance(record, Mapping):
+            self.ledger.add(self.origin, collection, "record is not a map (damaged block)", 1)
+            return
+        if collection == FOLLOW:
+            self._follow(record, rkey)
+        elif collection == POST:
+            self._post(record, uri, rkey)
+        elif collection == REPOST:
+            self._repost(record, uri, rkey)
+        elif collection == LIKE:
+            self._like(record, uri, rkey)
+        elif collection == PROFILE and rkey == "self" and record.get("displayName"):
+            self.display_name = str(record["displayName"])
+        elif collection.startswith(_NOT_USED_PREFIXES):
+            self.ledger.add(self.origin, collection, "not used", 1)
+        else:
+            self.ledger.add(self.origin, collection, "unknown collection", 1)
+
+    def _follow(self, record: Mapping[str, Any], rkey: str) -> None:
+        subject = record.get("subject")
+        if not isinstance(subject, str) or not subject.startswith("did:"):
+            self.ledger.add(self.origin, FOLLOW, "subject is not a DID", 1)
+            return
+        self.seen_dids.add(subject)
+        self.follows.append((subject, record.get("createdAt"), rkey))
+
+    def _like(self, record: Mapping[str, Any], uri: str, rkey: str) -> None:
+        subject_uri = _strong_ref_uri(record.get("subject"))
+        target = _authority(subject_uri)
+        if target is None:
+            self.ledger.add(self.origin, LIKE, "subject is not an at://did URI", 1)
+            return
+        self.seen_dids.add(target)
+        self.likes.append((target, record.get("createdAt"), rkey, str(subject_uri)))
+
+    def _repost(self, record: Mapping[str, Any], uri: str, rkey: str) -> None:
+        subject_uri = _strong_ref_uri(record.get("subject"))
+        target = _authority(subject_uri)
+        if target is None:
+            self.ledger.add(self.origin, REPOST, "subject is not an at://did URI", 1)
+            return
+        self.seen_dids.add(target)
+        self.posts.append(
+            {
+                "post_id": uri,
+                "created_at": record.get("createdAt"),
+                "rkey": rkey,
+                "kind": "repost",
+                "parent_id": subject_uri,
+                "parent_author": target,
+                "root_id": None,
+                "root_author": None,
+                "text": None,
+            }
+        )
+
+    def _post(self, record: Mapping[str, Any], uri: str, rkey: str) -> None:
+        reply = record.get("reply")
+        quoted = _quoted_uri(record.get("embed"))
+        parent_id = parent_author = root_id = root_author = None
+        if isinstance(reply, Mapping):
+            parent_id = _strong_ref_uri(reply.get("parent"))
+            root_id = _strong_ref_uri(reply.get("root"))
+            parent_author = _authority(parent_id)
+            root_author = _authority(root_id)
+            kind = "thread" if parent_author == self.ego else "reply"
+            if parent_author is None:
+                self.ledger.add(
+                    self.origin,
+                    POST,
+                    "reply whose parent URI names no DID (kept as a reply, parent unknown)",
+                    1,
+                    action="flagged",
+                )
+            if quoted is not None:
+                self.ledger.add(
+                    self.origin,
+                    POST,
+                    "reply that also quotes a post (kept as the reply; the quote is not an "
+                    "interaction)",
+                    1,
+                    action="flagged",
+                )
+        elif quoted is not None:
+            kind = "quote"
+            parent_id = quoted
+            parent_author = _authority(quoted)
+        else:
+            kind = "post"
+        for did in (parent_author, root_author):
+            if did:
+                self.seen_dids.add(did)
+        text = record.get("text")
+        text = text if isinstance(text, str) else None
+        self.posts.append(
+            {
+                "post_id": uri,
+                "created_at": record.get("createdAt"),
+                "rkey": rkey,
+                "kind": kind,
+                "parent_id": parent_id,
+                "parent_author": parent_author,
+                "root_id": root_id,
+                "root_author": root_author,
+                "text": text,
+            }
+        )
+        self._facet_mentions(record, uri, text)
+        self._entity_mentions(record, uri)
+
+    def _facet_mentions(self, record: Mapping[str, Any], uri: str, text: str | None) -> None:
+        facets = record.get("facets")
+        if not isinstance(facets, list):
+            return
+        encoded = (text or "").encode("utf-8")
+        for facet in facets:
+            if not isinstance(facet, Mapping) or not isinstance(facet.get("features"), list):
+                continue
+            index = facet.get("index") if isinstance(facet.get("index"), Mapping) else {}
+            start, end = index.get("byteStart"), index.get("byteEnd")
+            for feature in facet["features"]:
+                if not isinstance(feature, Mapping):
+                    continue
+                if feature.get("$type") != "app.bsky.richtext.facet#mention":
+                    continue
+                did = feature.get("did")
+                if not isinstance(did, str) or not did.startswith("did:"):
+                    self.ledger.add(self.origin, "mention", "mention facet without a DID", 1)
+                    continue
+                self.mentions.append((uri, did))
+                self.seen_dids.add(did)
+                span = (
+                    encoded[start:end]
+                    if isinstance(start, int) and isinstance(end, int) and 0 <= start < end
+                    else b""
+                )
+                if span.startswith(b"@"):
+                    shown = span[1:].decode("utf-8", "replace").strip()
+                    if shown:
+                        self.seen_handles[did] = shown
+                else:
+                    self.ledger.add(
+                        self.origin,
+                        "mention",
+                        "mention facet's UTF-8 byte range does not start with '@' (kept the "
+                        "mention; offsets are bytes, not characters)",
+                        1,
+                        action="flagged",
+                    )
+
+    def _entity_mentions(self, record: Mapping[str, Any], uri: str) -> None:
+        entities = record.get("entities")
+        if not isinstance(entities, list):
+            return
+        for entity in entities:
+            if not isinstance(entity, Mapping) or entity.get("type") != "mention":
+                continue
+            value = entity.get("value")
+            did = value if isinstance(value, str) and value.startswith("did:") else None
+            if did is None and isinstance(value, str):
+                did = self.handles.get(value.lstrip("@"))
+            if did is None:
+                self.ledger.add(
+                    self.origin,
+                    "mention",
+                    "legacy entities mention names a handle that cannot be resolved to a DID "
+                    "(pass handles={handle: did})",
+                    1,
+                )
+                continue
+            self.mentions.append((uri, did))
+            self.seen_dids.add(did)
+
+    # ---------------------------------------------------------------- tables
+    def _times(self, raw: list[Any], rkeys: list[str], kind: str) -> pd.Series:
+        """Parse ``createdAt``; fall back to the TID in the key, count what is done."""
+        parsed = schema.to_timestamp(
+            pd.Series([v if isinstance(v, str) else None for v in raw], dtype=object),
+            column="createdAt",
+            table=kind,
+            errors="coerce",
+        )
+        bad = parsed.isna().to_numpy()
+        if bad.any():
+            fallback = [tid_to_timestamp(k) for k in pd.Series(rkeys)[bad]]
+            values = parsed.astype(object).to_numpy().copy()
+            positions = bad.nonzero()[0]
+            used = sum(1 for t in fallback if t is not None)
+            for pos, ts in zip(positions, fallback, strict=True):
+                values[pos] = ts if ts is not None else pd.NaT
+            parsed = pd.Series(pd.to_datetime(values, utc=True)).astype(schema.TIMESTAMP_DTYPE)
+            self.ledger.add(
+                self.origin,
+                kind,
+                "createdAt missing or not a timestamp (used the time in the record key, a TID)",
+                used,
+                action="flagged",
+            )
+        return parsed
+
+    def archive(self, exported_at: pd.Timestamp | None) -> Archive:
+        ego = self.ego
+        follows = pd.DataFrame(
+            {
+                "source": [ego] * len(self.follows),
+                "target": [f[0] for f in self.follows],
+                "followed_at": self._times(
+                    [f[1] for f in self.follows], [f[2] for f in self.follows], "follow"
+                ).array,
+            }
+        )
+        posts = pd.DataFrame(
+            self.posts,
+            columns=[
+                "post_id",
+                "created_at",
+                "rkey",
+                "kind",
+                "parent_id",
+                "parent_author",
+                "root_id",
+                "root_author",
+                "text",
+            ],
+        )
+        posts["created_at"] = self._times(
+            posts["created_at"].tolist(), posts["rkey"].tolist(), "post"
+        ).array
+        posts["author"] = ego
+        posts["visibility"] = "public"  # every repo record is public
+        posts = posts.drop(columns="rkey")
+        posts = schema.posts_table(posts, errors="coerce", origin=self.origin)
+        likes = pd.DataFrame(
+            {
+                "actor": [ego] * len(self.likes),
+                "target": [x[0] for x in self.likes],
+                "created_at": self._times(
+                    [x[1] for x in self.likes], [x[2] for x in self.likes], "like"
+                ).array,
+                "post_id": [x[3] for x in self.likes],
+                "visibility": ["public"] * len(self.likes),
+            }
+        )
+        no_time = likes["created_at"].isna()
+        self.ledger.add(
+            self.origin, "like", "createdAt not a timestamp and key not a TID", int(no_time.sum())
+        )
+        likes = likes[~no_time].reset_index(drop=True)
+        mentions = pd.DataFrame(self.mentions, columns=["post_id", "target"])
+        follows = schema.follows_table(follows, origin=self.origin, errors="coerce")
+        dids = sorted(self.seen_dids - {ego})
+        accounts = pd.DataFrame(
+            {
+                "account_id": [ego, *dids],
+                "handle": [self.seen_handles.get(ego)] + [self.seen_handles.get(d) for d in dids],
+                "display_name": [self.display_name] + [None] * len(dids),
+            }
+        )
+        logger.debug(
+            "bluesky %s: %d follows, %d posts, %d likes",
+            ego,
+            len(follows),
+            len(posts),
+            len(likes),
+        )
+        return Archive(
+            follows=follows,
+            posts=posts,
+            accounts=accounts,
+            ego=ego,
+            platform="bluesky",
+            exported_at=exported_at,
+            ledger=self.ledger.to_frame(),
+            mentions=mentions,
+            likes=likes,
+        )
