@@ -231,7 +231,7 @@ def _records(data: Any, label: str, files: ExportFiles) -> list[Any]:
             return []
     raise CorruptExportError(
         f"{files.path}:{label} should hold a list of relationship records (a JSON array, or "
-        f"an object like {{\"relationships_following\": [...]}}), but it holds "
+        f'an object like {{"relationships_following": [...]}}), but it holds '
         f"{_describe(data)}; the file is damaged or not an Instagram follow list"
     )
 
@@ -441,8 +441,12 @@ def _read(files: ExportFiles, *, ego: str | None, platform: str) -> Archive:
         ego = info_user or (match.group("user") if match else None)
         if ego is None:
             ego = "ego"
-            ledger.add(files.path.name, "ego", "the export does not name its owner: ego is "
-                       "the placeholder 'ego' (pass ego=)", action="flagged")
+            ledger.add(
+                files.path.name,
+                "ego",
+                "the export does not name its owner: ego is the placeholder 'ego' (pass ego=)",
+                action="flagged",
+            )
             logger.warning("instagram: owner not found in the export; ego is 'ego'")
     exported_at = None
     if match:
@@ -465,14 +469,24 @@ def _read(files: ExportFiles, *, ego: str | None, platform: str) -> Archive:
                 sources.append(username if direction == "follower" else ego)
                 targets.append(ego if direction == "follower" else username)
                 times.append(_timestamp_of(record))
-    ledger.add(files.path.name, "account", "username repaired from double-encoded UTF-8",
-               repaired, action="flagged")
+    ledger.add(
+        files.path.name,
+        "account",
+        "username repaired from double-encoded UTF-8",
+        repaired,
+        action="flagged",
+    )
     _count_other_files(files, chosen, set(followers_files) | set(following_files), ledger)
 
     stamp = pd.to_numeric(pd.Series(times, dtype=object), errors="coerce")
     bad_time = stamp.isna() & pd.Series([t is not None for t in times], dtype=bool)
-    ledger.add(files.path.name, "follow", "timestamp not a number (kept, followed_at missing)",
-               int(bad_time.sum()), action="flagged")
+    ledger.add(
+        files.path.name,
+        "follow",
+        "timestamp not a number (kept, followed_at missing)",
+        int(bad_time.sum()),
+        action="flagged",
+    )
     followed_at = pd.to_datetime(stamp, unit="s", utc=True, errors="coerce")
     follows = pd.DataFrame({"source": sources, "target": targets, "followed_at": followed_at})
 
@@ -502,8 +516,7 @@ def _raw_username(record: Any) -> str | None:
     if isinstance(entries, Mapping):
         entries = [entries]
     first = entries[0] if isinstance(entries, list) and entries else {}
-    for value in (first.get("value") if isinstance(first, Mapping) else None,
-                  record.get("title")):
+    for value in (first.get("value") if isinstance(first, Mapping) else None, record.get("title")):
         if isinstance(value, str) and value.strip():
             return value.strip()
     return None
@@ -522,8 +535,10 @@ def _count_other_files(
         in_lists = any(_in_dir(name, d) for d in _FOLLOW_DIRS) or (
             platform == "threads" and _in_dir(name, _THREADS_DIR)
         )
-        if in_lists and ext.lower() == ".json" and not (
-            _FOLLOWERS.match(base.lower()) or _FOLLOWING.match(base.lower())
+        if (
+            in_lists
+            and ext.lower() == ".json"
+            and not (_FOLLOWERS.match(base.lower()) or _FOLLOWING.match(base.lower()))
         ):
             kind, reason = _OTHER_LISTS.get(stem.lower(), ("record", "relationship list not used"))
             try:

@@ -173,9 +173,7 @@ def _profile_name(files: ExportFiles) -> str | None:
         return None
     if not row:
         return None
-    name = " ".join(
-        str(row.get(k) or "").strip() for k in ("First Name", "Last Name")
-    ).strip()
+    name = " ".join(str(row.get(k) or "").strip() for k in ("First Name", "Last Name")).strip()
     return name or None
 
 
@@ -261,8 +259,12 @@ def _read(files: ExportFiles, *, ego: str) -> Archive:
         url_text = cell(row, "url")
         url = normalise_profile_url(url_text)
         if url_text and url is None:
-            ledger.add(label, "connection", "URL is not a LinkedIn profile URL (id from name)",
-                       action="flagged")
+            ledger.add(
+                label,
+                "connection",
+                "URL is not a LinkedIn profile URL (id from name)",
+                action="flagged",
+            )
         # 2018 exports may hold a member URN (an id, not an address) in the e-mail
         # column; only that form is read from it, never an e-mail address.
         email_cell = cell(row, "email address")
@@ -276,12 +278,22 @@ def _read(files: ExportFiles, *, ego: str) -> Archive:
         names.append(" ".join(f"{first} {last}".split()) or None)
         dates.append(cell(row, "connected on"))
     by_name = sum(1 for i in ids if i.startswith("name:"))
-    ledger.add(label, "connection", "no profile URL: id derived from the name (contacts "
-               "with the same name share it)", by_name, action="flagged")
+    ledger.add(
+        label,
+        "connection",
+        "no profile URL: id derived from the name (contacts with the same name share it)",
+        by_name,
+        action="flagged",
+    )
     followed_at = _parse_dates(dates)
     bad = followed_at.isna() & pd.Series([bool(d) for d in dates], dtype=bool)
-    ledger.add(label, "connection", "Connected On not a date (kept, followed_at missing)",
-               int(bad.sum()), action="flagged")
+    ledger.add(
+        label,
+        "connection",
+        "Connected On not a date (kept, followed_at missing)",
+        int(bad.sum()),
+        action="flagged",
+    )
     n = len(ids)
     follows = pd.DataFrame(
         {
@@ -332,11 +344,14 @@ def _count_other_files(files: ExportFiles, member: str, ledger: Ledger) -> None:
             except (csv.Error, CorruptExportError):
                 ledger.add(posixpath.basename(name), "file", "damaged, not read")
                 continue
-            ledger.add(posixpath.basename(name), "message",
-                       "private messages: not used as interactions", max(count, 0))
+            ledger.add(
+                posixpath.basename(name),
+                "message",
+                "private messages: not used as interactions",
+                max(count, 0),
+            )
         elif base == "profile.csv":
             continue  # read for the ego's display name
         else:
             other += 1
     ledger.add(files.path.name, "file", "file other than Connections.csv (not read)", other)
-

@@ -358,8 +358,10 @@ def _read(files: ExportFiles, *, following: Any, followers: Any) -> Archive:
     outbox = _load_json(files, outbox_name, "an OrderedCollection of activities")
     items = outbox.get("orderedItems") if isinstance(outbox, Mapping) else None
     if not isinstance(items, list):
-        found = type(outbox).__name__ if not isinstance(outbox, Mapping) else (
-            "an object without an orderedItems list"
+        found = (
+            type(outbox).__name__
+            if not isinstance(outbox, Mapping)
+            else ("an object without an orderedItems list")
         )
         raise CorruptExportError(
             f"{files.path}:{outbox_name} should be an ActivityStreams OrderedCollection "
@@ -389,8 +391,9 @@ def _read(files: ExportFiles, *, following: Any, followers: Any) -> Archive:
                 "URI; expected actor.json with an 'id', or activities with an 'actor'"
             )
         ego = max(set(actors), key=actors.count)
-        ledger.add("actor.json", "file", "actor.json missing: ego taken from the outbox",
-                   action="flagged")
+        ledger.add(
+            "actor.json", "file", "actor.json missing: ego taken from the outbox", action="flagged"
+        )
     followers_url = actor.get("followers") if isinstance(actor.get("followers"), str) else None
     own_followers = {ego + "/followers"} | ({followers_url} if followers_url else set())
 
@@ -406,8 +409,16 @@ def _read(files: ExportFiles, *, following: Any, followers: Any) -> Archive:
     # ---- the outbox
     rows: dict[str, list[Any]] = {
         k: []
-        for k in ("post_id", "author", "created_at", "kind", "parent_id", "parent_author",
-                  "visibility", "text")
+        for k in (
+            "post_id",
+            "author",
+            "created_at",
+            "kind",
+            "parent_id",
+            "parent_author",
+            "visibility",
+            "text",
+        )
     }
     mentions: list[tuple[str, str]] = []
     unknown_activity: dict[str, int] = {}
@@ -417,8 +428,9 @@ def _read(files: ExportFiles, *, following: Any, followers: Any) -> Archive:
             continue
         activity_type = item.get("type")
         if activity_type == "Create":
-            _take_create(item, ego, own_followers, rows, mentions, acct_to_uri, accounts,
-                         ledger, source)
+            _take_create(
+                item, ego, own_followers, rows, mentions, acct_to_uri, accounts, ledger, source
+            )
         elif activity_type == "Announce":
             _take_announce(item, ego, own_followers, rows, ledger, source)
         else:
@@ -433,8 +445,12 @@ def _read(files: ExportFiles, *, following: Any, followers: Any) -> Archive:
     bookmarks_name = _member(files, ["bookmarks.json"])
     if bookmarks_name is not None:
         marked = _collection_items(files, bookmarks_name)
-        ledger.add(posixpath.basename(bookmarks_name), "bookmark",
-                   "bookmarks are private and not an interaction (not used)", len(marked))
+        ledger.add(
+            posixpath.basename(bookmarks_name),
+            "bookmark",
+            "bookmarks are private and not an interaction (not used)",
+            len(marked),
+        )
 
     # ---- follows from the CSV exports
     follow_src: list[str] = []
@@ -452,8 +468,10 @@ def _read(files: ExportFiles, *, following: Any, followers: Any) -> Archive:
             follow_src.append(_account_id(acct, acct_to_uri, accounts))
             follow_dst.append(ego)
     if following is None and found_following is None:
-        logger.info("mastodon: no following_accounts.csv given; the follow table has no "
-                    "following edges (pass following=)")
+        logger.info(
+            "mastodon: no following_accounts.csv given; the follow table has no "
+            "following edges (pass following=)"
+        )
     follows = pd.DataFrame({"source": follow_src, "target": follow_dst})
 
     account_frame = pd.DataFrame(
@@ -497,7 +515,9 @@ def _account_id(
     return account_id
 
 
-def _visibility(activity: Mapping[str, Any], obj: Mapping[str, Any], own_followers: set[str]) -> str:
+def _visibility(
+    activity: Mapping[str, Any], obj: Mapping[str, Any], own_followers: set[str]
+) -> str:
     to = _as_list(obj.get("to", activity.get("to")))
     cc = _as_list(obj.get("cc", activity.get("cc")))
     if any(x in PUBLIC for x in to):
@@ -614,22 +634,31 @@ def _take_create(
         parent_author = _author_of(in_reply_to, candidates, ego)
         kind = "thread" if parent_author == ego else "reply"
         if parent_author is None:
-            ledger.add(source, "post", "reply whose parent author the URI does not reveal "
-                       "(Misskey/Pleroma/other; parent_author missing)", action="flagged")
+            ledger.add(
+                source,
+                "post",
+                "reply whose parent author the URI does not reveal "
+                "(Misskey/Pleroma/other; parent_author missing)",
+                action="flagged",
+            )
         if is_quote:
-            ledger.add(source, "post", "reply that also quotes (kept as a reply)",
-                       action="flagged")
+            ledger.add(source, "post", "reply that also quotes (kept as a reply)", action="flagged")
     elif is_quote:
         kind = "quote"
         parent_id = quoted
         if revoked:
-            ledger.add(source, "post", "quote revoked (Tombstone): quoted author unknown",
-                       action="flagged")
+            ledger.add(
+                source, "post", "quote revoked (Tombstone): quoted author unknown", action="flagged"
+            )
         elif quoted:
             parent_author = _author_of(quoted, candidates, ego)
             if parent_author is None:
-                ledger.add(source, "post", "quoted author not revealed by the URI "
-                           "(parent_author missing)", action="flagged")
+                ledger.add(
+                    source,
+                    "post",
+                    "quoted author not revealed by the URI (parent_author missing)",
+                    action="flagged",
+                )
     text = None if visibility == "direct" else html_to_text(obj.get("content"))
     rows["post_id"].append(post_id)
     rows["author"].append(author)
@@ -657,8 +686,9 @@ def _take_announce(
     candidates = _actor_candidates({}, activity, ego, own_followers)
     boosted_author = _author_of(boosted, candidates, ego)
     if boosted_author is None:
-        ledger.add(source, "post", "boosted author not revealed (parent_author missing)",
-                   action="flagged")
+        ledger.add(
+            source, "post", "boosted author not revealed (parent_author missing)", action="flagged"
+        )
     rows["post_id"].append(post_id)
     rows["author"].append(_uri(activity.get("actor")) or ego)
     rows["created_at"].append(activity.get("published"))
@@ -702,8 +732,9 @@ def _read_likes(files: ExportFiles, ego: str, ledger: schema.Ledger) -> pd.DataF
         {
             "actor": pd.Series([ego] * len(targets), dtype=schema.ID_DTYPE),
             "target": pd.Series(targets, dtype=schema.ID_DTYPE),
-            "created_at": pd.Series(pd.NaT, index=range(len(targets)),
-                                    dtype=schema.TIMESTAMP_DTYPE),
+            "created_at": pd.Series(
+                pd.NaT, index=range(len(targets)), dtype=schema.TIMESTAMP_DTYPE
+            ),
             "post_id": pd.Series(post_ids, dtype=schema.ID_DTYPE),
         }
     )
