@@ -532,8 +532,14 @@ def _count_other_files(
             continue
         base = posixpath.basename(name)
         stem, ext = posixpath.splitext(base)
-        in_lists = any(_in_dir(name, d) for d in _FOLLOW_DIRS) or (
-            platform == "threads" and _in_dir(name, _THREADS_DIR)
+        if base == "personal_information.json":
+            continue  # read for the ego's username
+        # Relationship files live beside Instagram's follow lists; Threads' folder
+        # holds posts and activity, which are files not read.
+        in_lists = (
+            platform == "instagram"
+            and any(_in_dir(name, d) for d in _FOLLOW_DIRS)
+            and not _in_dir(name, _THREADS_DIR)
         )
         if (
             in_lists
