@@ -4,13 +4,13 @@ A follow edge ``u -> v`` between integer codes ``0 <= u, v < n_codes`` is packed
 int64 *arc key* ``((min(u, v) << b) | max(u, v)) << 1 | (u > v)`` with ``b`` bits per code.
 After one sort,
 
-- equal neighbouring keys are duplicate edges (``multi="collapse"`` keeps the first),
-- two distinct neighbouring keys with the same pair part ``key >> 1`` are the two directions
-  of one pair: a mutual (reciprocated) pair,
-- a self-follow ``u -> u`` has ``min == max`` and direction bit 0, so it can never be matched
-  with another direction and is recognised after decoding.
+- equal neighbouring keys are duplicate edges (``multi="collapse"`` counts them once),
+- neighbouring keys that differ only in the direction bit (``a ^ b == 1``) are the two
+  directions of one pair: a mutual (reciprocated) pair,
+- a self-follow ``u -> u`` has direction bit 0 and no partner, so it is never mutual.
 
-Everything else is ``np.bincount`` over the decoded unique arcs. No hashing (``np.unique`` and
+Per-account counts are ``np.bincount`` of the raw edges, corrected by the few duplicate copies
+and self-follows; only the duplicates and the mutual pairs are decoded. No hashing (``np.unique`` and
 ``np.isin`` on int64 use a hash table in numpy 2.4 and ran 35-55x slower than a sort plus a
 comparison of neighbours, see PERFORMANCE.md). When the codes do not fit in 31 bits the packed
 key would overflow and the kernel falls back to ``np.lexsort`` on the three columns.
@@ -22,46 +22,35 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["UniqueArcs", "unique_arcs"]
+__all__ = ["GraphCounts", "NodeCounts", "SortedArcs", "graph_counts", "node_counts", "sort_arcs"]
 
 # 2 * 31 code bits + 1 direction bit = 63 bits: the largest packing an int64 holds.
 _MAX_CODE_BITS = 31
 
 
-class UniqueArcs(NamedTuple):
-    """The distinct arcs of an edge list, sorted by (low code, high code, direction).
+class SortedArcs(NamedTuple):
+    """What one sort of an edge list reveals, decoded only where it is sparse.
 
-    ``low``/``high`` are the smaller/larger endpoint codes, ``backward`` is True when the arc
-    goes from ``high`` to ``low``; ``multiplicity`` (only when asked for) counts the copies of
-    each arc; ``mutual_first`` holds the positions ``i`` such that arcs ``i`` and ``i + 1`` are
-    the two directions of one pair. Self-follows are arcs with ``low == high``.
+    ``duplicate_source``/``duplicate_target``: codes of every copy of an edge beyond its first
+    (self-follows included); ``mutual_low``/``mutual_high``: the two accounts of each mutual
+    pair, low < high; ``mutual_copies`` (only when asked for): min(k, m) for each mutual pair
+    with k copies of one direction and m of the other; ``loops``: the code of every
+    self-follow edge (with its copies).
     """
 
-    low: np.ndarray
-    high: np.ndarray
-    backward: np.ndarray
-    multiplicity: np.ndarray | None
-    mutual_first: np.ndarray
+    n_edges: int
+    duplicate_source: np.ndarray
+    duplicate_target: np.ndarray
+    mutual_low: np.ndarray
+    mutual_high: np.ndarray
+    mutual_copies: np.ndarray | None
+    loops: np.ndarray
 
 
-def _first_of_runs(sorted_values: np.ndarray) -> np.ndarray:
-    """Boolean mask of the first element of each run of equal neighbours."""
-    first = np.empty(sorted_values.shape[0], dtype=bool)
-    if first.shape[0]:
-        first[0] = True
-        np.not_equal(sorted_values[1:], sorted_values[:-1], out=first[1:])
-    return first
-
-
-def _run_lengths(first: np.ndarray) -> np.ndarray:
-    starts = np.flatnonzero(first)
-    return np.diff(starts, append=first.shape[0]).astype(np.int64, copy=False)
-
-
-def unique_arcs(
+def sort_arcs(
     source: np.ndarray, target: np.ndarray, n_codes: int, *, with_multiplicity: bool = False
-) -> UniqueArcs:
-    """Collapse an edge list of integer codes into its distinct arcs and mutual pairs.
+) -> SortedArcs:
+    """Find the duplicate edges, mutual pairs and self-follows of an edge list of codes.
 
     Parameters
     ----------
@@ -70,69 +59,110 @@ def unique_arcs(
     n_codes : int
         Upper bound (exclusive) of the codes.
     with_multiplicity : bool
-        Also count the copies of each distinct arc.
+        Also count min(k, m) copies for each mutual pair (for ``multi="keep"``).
 
     Returns
     -------
-    UniqueArcs
+    SortedArcs
 
     Examples
     --------
-    >>> arcs = unique_arcs(np.array([0, 1, 0, 0, 2]), np.array([1, 0, 2, 1, 2]), 3,
-    ...                    with_multiplicity=True)
-    >>> arcs.low.tolist(), arcs.high.tolist(), arcs.backward.tolist()
-    ([0, 0, 0, 2], [1, 1, 2, 2], [False, True, False, False])
-    >>> arcs.multiplicity.tolist(), arcs.mutual_first.tolist()
-    ([2, 1, 1, 1], [0])
+    >>> arcs = sort_arcs(np.array([0, 1, 0, 0, 2, 2]), np.array([1, 0, 2, 1, 2, 2]), 3,
+    ...                  with_multiplicity=True)
+    >>> arcs.duplicate_source.tolist(), arcs.duplicate_target.tolist()
+    ([0, 2], [1, 2])
+    >>> arcs.mutual_low.tolist(), arcs.mutual_high.tolist(), arcs.mutual_copies.tolist()
+    ([0], [1], [1])
+    >>> arcs.loops.tolist()
+    [2, 2]
     """
+    n_edges = int(source.shape[0])
+    loops = source[source == target]
     bits = max(int(n_codes - 1).bit_length(), 1)
     if bits > _MAX_CODE_BITS:
-        return _unique_arcs_lexsort(source, target, with_multiplicity=with_multiplicity)
+        return _sort_arcs_lexsort(source, target, loops, with_multiplicity=with_multiplicity)
 
-    # key = ((low << bits) | high) << 1 | backward, built in place to hold few temporaries.
+    # key = ((low << bits) | high) << 1 | (source > target), built in place: few temporaries.
     key = np.minimum(source, target)
     np.left_shift(key, bits, out=key)
     high = np.maximum(source, target)
     np.bitwise_or(key, high, out=key)
     del high
     np.left_shift(key, 1, out=key)
-    np.bitwise_or(key, np.greater(source, target), out=key, casting="unsafe")
+    np.bitwise_or(key, np.greater(source, target), out=key)
     key.sort()
 
-    first = _first_of_runs(key)
-    multiplicity = _run_lengths(first) if with_multiplicity else None
-    key = key[first]
-    del first
+    # Neighbours: equal -> a duplicate copy; differing only in the direction bit -> mutual.
+    xor = np.bitwise_xor(key[1:], key[:-1])
+    duplicates = key[np.flatnonzero(xor == 0) + 1]
+    mutual_first = np.flatnonzero(xor == 1)
+    del xor
+    copies = _mutual_copies(key, mutual_first) if with_multiplicity else None
+    pairs = key[mutual_first] >> 1
+    del key
+    mask = (1 << bits) - 1
+    backward = (duplicates & 1).astype(bool)
+    duplicates >>= 1
+    low, high = duplicates >> bits, duplicates & mask
+    return SortedArcs(
+        n_edges,
+        np.where(backward, high, low),
+        np.where(backward, low, high),
+        pairs >> bits,
+        pairs & mask,
+        copies,
+        loops,
+    )
 
-    backward = (key & 1).astype(bool)
-    np.right_shift(key, 1, out=key)  # key is now the pair part
-    pair_first = np.flatnonzero(key[1:] == key[:-1])
-    low = key >> bits
-    np.bitwise_and(key, (1 << bits) - 1, out=key)
-    return UniqueArcs(low, key, backward, multiplicity, pair_first)
+
+def _mutual_copies(sorted_key: np.ndarray, mutual_first: np.ndarray) -> np.ndarray:
+    """min(k, m): k copies of the key ending at each mutual_first, m of the next key."""
+    # Sorted queries keep searchsorted fast (PERFORMANCE.md: unsorted ones ran 20x slower).
+    forward_copies = mutual_first + 1 - np.searchsorted(sorted_key, sorted_key[mutual_first])
+    backward_end = np.searchsorted(sorted_key, sorted_key[mutual_first + 1], side="right")
+    return np.minimum(forward_copies, backward_end - (mutual_first + 1))
 
 
-def _unique_arcs_lexsort(
-    source: np.ndarray, target: np.ndarray, *, with_multiplicity: bool
-) -> UniqueArcs:
-    """:func:`unique_arcs` for codes too large to pack into one int64 key."""
+def _sort_arcs_lexsort(
+    source: np.ndarray, target: np.ndarray, loops: np.ndarray, *, with_multiplicity: bool
+) -> SortedArcs:
+    """:func:`sort_arcs` for codes too large to pack into one int64 key."""
     low = np.minimum(source, target)
     high = np.maximum(source, target)
     backward = source > target
     order = np.lexsort((backward, high, low))
     low, high, backward = low[order], high[order], backward[order]
     del order
+    same_pair = (low[1:] == low[:-1]) & (high[1:] == high[:-1])
+    same_direction = backward[1:] == backward[:-1]
+    duplicate = np.flatnonzero(same_pair & same_direction) + 1
+    mutual_first = np.flatnonzero(same_pair & ~same_direction)
+    copies = None
+    if with_multiplicity:
+        run_start = np.empty(low.shape[0], dtype=bool)
+        run_start[:1] = True
+        np.logical_not(same_pair & same_direction, out=run_start[1:])
+        starts = np.flatnonzero(run_start)
+        lengths = np.diff(starts, append=low.shape[0])
+        run_of = np.cumsum(run_start) - 1
+        copies = np.minimum(lengths[run_of[mutual_first]], lengths[run_of[mutual_first + 1]])
+    dup_low, dup_high, dup_back = low[duplicate], high[duplicate], backward[duplicate]
+    return SortedArcs(
+        int(source.shape[0]),
+        np.where(dup_back, dup_high, dup_low),
+        np.where(dup_back, dup_low, dup_high),
+        low[mutual_first],
+        high[mutual_first],
+        copies,
+        loops,
+    )
 
-    first = np.empty(low.shape[0], dtype=bool)
-    if first.shape[0]:
-        first[0] = True
-        first[1:] = (
-            (low[1:] != low[:-1]) | (high[1:] != high[:-1]) | (backward[1:] != backward[:-1])
-        )
-    multiplicity = _run_lengths(first) if with_multiplicity else None
-    low, high, backward = low[first], high[first], backward[first]
-    pair_first = np.flatnonzero((low[1:] == low[:-1]) & (high[1:] == high[:-1]))
-    return UniqueArcs(low, high, backward, multiplicity, pair_first)
+
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    values = np.sort(values)
+    if values.shape[0] < 2:
+        return values
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
 
 
 class GraphCounts(NamedTuple):
@@ -142,31 +172,30 @@ class GraphCounts(NamedTuple):
     reciprocated_arcs: int  # R: arcs counted as reciprocated
     mutual_pairs: int  # M: unordered pairs {u, v}, u != v, with both directions
     asymmetric_pairs: int  # A: unordered pairs with exactly one direction
-    loops: int  # self-follow arcs (with multiplicity under multi="keep")
+    loops: int  # self-follow arcs counted under multi (before loops=)
 
 
-def graph_counts(arcs: UniqueArcs, *, loops: str, multi: str) -> GraphCounts:
-    """Arc and pair counts of a graph from its :class:`UniqueArcs`.
+def graph_counts(arcs: SortedArcs, *, loops: str, multi: str) -> GraphCounts:
+    """Arc and pair counts of a graph from its :class:`SortedArcs`.
 
     Examples
     --------
-    >>> arcs = unique_arcs(np.array([0, 1, 0, 3]), np.array([1, 0, 2, 3]), 4)
+    >>> arcs = sort_arcs(np.array([0, 1, 0, 3, 3]), np.array([1, 0, 2, 3, 3]), 4)
     >>> graph_counts(arcs, loops="mutual", multi="collapse")
     GraphCounts(arcs=4, reciprocated_arcs=3, mutual_pairs=1, asymmetric_pairs=1, loops=1)
     """
-    is_loop = arcs.low == arcs.high
-    n_mutual = int(arcs.mutual_first.shape[0])
-    n_distinct_loops = int(np.count_nonzero(is_loop))
-    n_distinct_non_loop = int(is_loop.shape[0]) - n_distinct_loops
+    n_mutual = int(arcs.mutual_low.shape[0])
+    n_raw_loops = int(arcs.loops.shape[0])
+    n_distinct_loops = int(_distinct_sorted(arcs.loops).shape[0])
+    n_distinct = arcs.n_edges - int(arcs.duplicate_source.shape[0])
+    n_distinct_non_loop = n_distinct - n_distinct_loops
     n_asymmetric = n_distinct_non_loop - 2 * n_mutual
     if multi == "keep":
-        mult = arcs.multiplicity
-        assert mult is not None  # the caller asked for it
-        n_loops = int(mult[is_loop].sum())
-        n_non_loop = int(mult.sum()) - n_loops
+        assert arcs.mutual_copies is not None  # the caller asked for it
+        n_loops = n_raw_loops
+        n_non_loop = arcs.n_edges - n_raw_loops
         # k copies of u->v and m of v->u: 2 min(k, m) reciprocated arcs (igraph, networkx).
-        first = arcs.mutual_first
-        reciprocated = 2 * int(np.minimum(mult[first], mult[first + 1]).sum())
+        reciprocated = 2 * int(arcs.mutual_copies.sum())
     else:
         n_loops = n_distinct_loops
         n_non_loop = n_distinct_non_loop
@@ -189,53 +218,43 @@ class NodeCounts(NamedTuple):
 
 
 def node_counts(
-    arcs: UniqueArcs,
+    arcs: SortedArcs,
+    source: np.ndarray,
+    target: np.ndarray,
     n_codes: int,
     *,
     loops: str,
     multi: str,
-    raw_source: np.ndarray | None = None,
-    raw_target: np.ndarray | None = None,
 ) -> NodeCounts:
-    """Per-code counts from :class:`UniqueArcs` (``raw_*`` codes are needed for multi="keep").
+    """Per-code counts from the raw edge codes and their :class:`SortedArcs`.
 
     Examples
     --------
-    >>> src, dst = np.array([0, 1, 0, 2]), np.array([1, 0, 2, 2])
-    >>> c = node_counts(unique_arcs(src, dst, 3), 3, loops="mutual", multi="collapse")
+    >>> src, dst = np.array([0, 1, 0, 2, 0]), np.array([1, 0, 2, 2, 1])
+    >>> c = node_counts(sort_arcs(src, dst, 3), src, dst, 3, loops="mutual", multi="collapse")
     >>> c.followers.tolist(), c.following.tolist(), c.mutuals.tolist()
     ([1, 1, 2], [2, 1, 1], [1, 1, 1])
     """
-    backward = arcs.backward
-    follower_code = np.where(backward, arcs.high, arcs.low)
-    followed_code = np.where(backward, arcs.low, arcs.high)
-    is_loop = arcs.low == arcs.high
-    if multi == "keep":
-        assert raw_source is not None and raw_target is not None
-        following = np.bincount(raw_source, minlength=n_codes)
-        followers = np.bincount(raw_target, minlength=n_codes)
-        present = (following > 0) | (followers > 0)
-        if loops == "drop":
-            raw_loops = raw_source[raw_source == raw_target]
-            loop_counts = np.bincount(raw_loops, minlength=n_codes)
-            following -= loop_counts
-            followers -= loop_counts
-    else:
-        following = np.bincount(follower_code, minlength=n_codes)
-        followers = np.bincount(followed_code, minlength=n_codes)
-        present = (following > 0) | (followers > 0)
-        if loops == "drop":
-            loop_counts = np.bincount(arcs.low[is_loop], minlength=n_codes)
-            following -= loop_counts
-            followers -= loop_counts
-    del follower_code, followed_code
+    following = np.bincount(source, minlength=n_codes)
+    followers = np.bincount(target, minlength=n_codes)
+    present = (following > 0) | (followers > 0)
+    loop_accounts = _distinct_sorted(arcs.loops)
+    if multi == "collapse":
+        following -= np.bincount(arcs.duplicate_source, minlength=n_codes)
+        followers -= np.bincount(arcs.duplicate_target, minlength=n_codes)
+    if loops == "drop":
+        # a self-follow counted once (collapse) or with its copies (keep) comes off both.
+        loop_counts = np.bincount(
+            loop_accounts if multi == "collapse" else arcs.loops, minlength=n_codes
+        )
+        following -= loop_counts
+        followers -= loop_counts
 
-    first = arcs.mutual_first
-    mutuals = np.bincount(arcs.low[first], minlength=n_codes)
-    mutuals += np.bincount(arcs.high[first], minlength=n_codes)
+    mutuals = np.bincount(arcs.mutual_low, minlength=n_codes)
+    mutuals += np.bincount(arcs.mutual_high, minlength=n_codes)
     if loops == "mutual":
-        # networkx's node level: u in pred(u) & succ(u) once u follows itself.
-        mutuals += np.bincount(arcs.low[is_loop], minlength=n_codes)
+        # networkx's node level: u is in pred(u) & succ(u) once u follows itself.
+        mutuals[loop_accounts] += 1
     return NodeCounts(
         followers.astype(np.int64, copy=False),
         following.astype(np.int64, copy=False),

@@ -147,7 +147,10 @@ def _encode(follows: pd.DataFrame) -> _Coded:
             low = min(int(source_ids.min()), int(target_ids.min()))
             high = max(int(source_ids.max()), int(target_ids.max()))
             span = high - low + 1
-            if span <= max(_RANGE_CODES_PER_EDGE * n_edges, _RANGE_CODES_FLOOR):
+            limit = max(_RANGE_CODES_PER_EDGE * n_edges, _RANGE_CODES_FLOOR)
+            if 0 <= low and high < limit:
+                low, span = 0, high + 1  # small non-negative ids are their own codes
+            if span <= limit:
                 dtype = source.dtype if source.dtype == target.dtype else np.dtype(np.int64)
                 return _Coded(
                     _shift(source_ids, low), _shift(target_ids, low), span, low, None, dtype
@@ -161,6 +164,8 @@ def _encode(follows: pd.DataFrame) -> _Coded:
 
 
 def _shift(ids: np.ndarray, low: int) -> np.ndarray:
+    if low == 0 and ids.dtype == np.int64:
+        return ids  # already codes: no copy (the kernels never write to their input)
     if ids.dtype.kind == "u":
         return (ids - np.uint64(low)).astype(np.int64)
     return ids - np.int64(low)
@@ -212,28 +217,25 @@ def _empty_warning(function: str, why: str) -> None:
     warnings.warn(f"{function}() is undefined: {why}; returning NaN", DataQualityWarning, 3)
 
 
-def _log_conventions(arcs: _kernels.UniqueArcs, n_edges: int, loops: str, multi: str) -> None:
+def _log_conventions(arcs: _kernels.SortedArcs, loops: str, multi: str) -> None:
     if logger.isEnabledFor(logging.DEBUG):
-        mult = arcs.multiplicity
-        n_loops = int(np.count_nonzero(arcs.low == arcs.high))
-        n_duplicates = n_edges - int(arcs.low.shape[0]) if mult is None else int((mult - 1).sum())
         logger.debug(
-            "follow graph: %d edges, %d duplicate edges (multi=%r), %d distinct self-follows "
+            "follow graph: %d edges, %d duplicate copies (multi=%r), %d self-follow edges "
             "(loops=%r)",
-            n_edges,
-            n_duplicates,
+            arcs.n_edges,
+            arcs.duplicate_source.shape[0],
             multi,
-            n_loops,
+            arcs.loops.shape[0],
             loops,
         )
 
 
-def _prepare(follows: pd.DataFrame, multi: str, loops: str) -> tuple[_Coded, _kernels.UniqueArcs]:
+def _prepare(follows: pd.DataFrame, multi: str, loops: str) -> tuple[_Coded, _kernels.SortedArcs]:
     coded = _encode(follows)
-    arcs = _kernels.unique_arcs(
+    arcs = _kernels.sort_arcs(
         coded.source, coded.target, coded.n_codes, with_multiplicity=multi == "keep"
     )
-    _log_conventions(arcs, len(coded.source), loops, multi)
+    _log_conventions(arcs, loops, multi)
     return coded, arcs
 
 
@@ -316,12 +318,7 @@ def follow_counts(
     coded, arcs = _prepare(table, multi, loops)
     extra = _extra_accounts(accounts, coded)
     counts = _kernels.node_counts(
-        arcs,
-        coded.n_codes,
-        loops=loops,
-        multi=multi,
-        raw_source=coded.source,
-        raw_target=coded.target,
+        arcs, coded.source, coded.target, coded.n_codes, loops=loops, multi=multi
     )
     present = np.flatnonzero(counts.present)
     if coded.uniques is not None:
@@ -506,7 +503,7 @@ def reciprocity_rho(
     r = _ratio(counts, "arcs", "reciprocity_rho")
     if math.isnan(r):
         return r
-    present = _present_codes(arcs, coded.n_codes)
+    present = _present_codes(coded)
     n = _n_accounts(coded, present, extra)
     density = counts.arcs / (n * (n - 1))
     if density >= 1.0:
@@ -517,10 +514,14 @@ def reciprocity_rho(
     return (r - density) / (1.0 - density)
 
 
-def _present_codes(arcs: _kernels.UniqueArcs, n_codes: int) -> np.ndarray:
-    present = np.zeros(n_codes, dtype=bool)
-    present[arcs.low] = True
-    present[arcs.high] = True
+def _present_codes(coded: _Coded) -> np.ndarray:
+    """Which codes are accounts of an edge (all of them when the ids were factorized)."""
+    present = np.zeros(coded.n_codes, dtype=bool)
+    if coded.uniques is not None:
+        present[:] = True
+    else:
+        present[coded.source] = True
+        present[coded.target] = True
     return present
 
 
@@ -580,6 +581,6 @@ def dyad_census(
     coded, arcs = _prepare(table, "collapse", "drop")
     extra = _extra_accounts(accounts, coded)
     counts = _kernels.graph_counts(arcs, loops="drop", multi="collapse")
-    n = _n_accounts(coded, _present_codes(arcs, coded.n_codes), extra)
+    n = _n_accounts(coded, _present_codes(coded), extra)
     mutual, asymmetric = counts.mutual_pairs, counts.asymmetric_pairs
     return DyadCensus(mutual, asymmetric, n * (n - 1) // 2 - mutual - asymmetric)
