@@ -778,3 +778,40 @@ def test_corrupt_position_is_exact(tmp_path: Path, n_before: int) -> None:
     col = text.splitlines()[line_no - 1].index("BROKEN") + 1
     with pytest.raises(CorruptExportError, match=rf"tweets\.js .*line {line_no} column {col}\b"):
         read_twitter_archive(root)
+
+
+def test_without_text_and_without_follow_lists(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    write_account(data)
+    write_js(
+        data / "tweets.js",
+        "YTD.tweets.part0",
+        [{"tweet": tweet("1", x_time(2026, 1, 1), "hello &lt;3")}],
+    )
+    write_manifest(data, {"account": [("account.js", 1)], "tweets": [("tweets.js", 1)]})
+    a = read_twitter_archive(tmp_path, text=False)
+    assert "text" not in a.posts.columns and len(a.posts) == 1
+    led = a.ledger[a.ledger["record_kind"] == "follow list"]
+    assert sorted(led["source"]) == ["follower.js", "following.js"]
+    assert (led["action"] == "flagged").all()
+
+
+def test_manifest_without_index_falls_back_to_files(tmp_path: Path) -> None:
+    root = base_archive(tmp_path, [tweet("1", x_time(2026, 1, 1), "x")])
+    (root / "data" / "manifest.js").write_text(
+        'window.__THAR_CONFIG = {"userInfo": {"accountId": "5"}}'
+    )
+    a = read_twitter_archive(root)
+    assert a.ego == EGO  # account.js wins over the manifest
+    assert len(a.posts) == 1 and len(a.follows) == 4
+
+
+def test_damaged_manifest(tmp_path: Path) -> None:
+    root = base_archive(tmp_path, [tweet("1", x_time(2026, 1, 1), "x")])
+    (root / "data" / "manifest.js").write_text('window.__THAR_CONFIG = {"userInfo": ')
+    with pytest.raises(CorruptExportError, match=r"manifest\.js"):
+        read_twitter_archive(root)
+
+
+def test_load_dispatches_to_this_reader(sample: em.Archive, sample_dir: Path) -> None:
+    assert_same(em.load(sample_dir), sample)

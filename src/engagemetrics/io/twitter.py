@@ -603,10 +603,8 @@ class _ArchiveReader:
         out = []
         types = self.manifest.get("dataTypes")
         if not isinstance(types, dict):
-            raise CorruptExportError(
-                "manifest.js has no 'dataTypes' object; expected the index of the archive's "
-                "data files; download the archive again"
-            )
+            logger.warning("manifest.js has no 'dataTypes' index: reading the data files found")
+            return self._globbed_files()
         for dtype, spec in types.items():
             for entry in (spec or {}).get("files", []) if isinstance(spec, dict) else []:
                 if not isinstance(entry, dict) or not isinstance(entry.get("fileName"), str):
@@ -657,6 +655,13 @@ class _ArchiveReader:
 
         self._read_ego(by_type)
         for dtype in ("follower", "following"):
+            if dtype not in by_type:
+                self.ledger.add(
+                    f"{dtype}.js",
+                    "follow list",
+                    f"no {dtype}.js in this export: the {dtype} list is unknown, not empty",
+                    action="flagged",
+                )
             for label, stored, count in by_type.get(dtype, []):
                 self._read_follows(dtype, label, stored, count)
         for dtype in _TWEET_TYPES:
@@ -1021,6 +1026,8 @@ class _ArchiveReader:
                 kind = "reply"
                 parent_id = _id(r["in_reply_to_status_id"])
                 parent_author = _id(r["in_reply_to_user_id"])
+                if parent_author is None:  # flagged once the handles are known
+                    pending = (None, "reply")
             else:
                 quoted = None
                 for url in r["expanded_urls"].split(","):
