@@ -191,3 +191,15 @@ def test_no_personal_data_read_from_personal_information(tmp_path):
     a = read_instagram_export(write_container(instagram_2024_files(), tmp_path / "x", "folder"))
     for frame in (a.follows, a.accounts, a.ledger):
         assert "me@example.com" not in frame.astype(str).to_string()
+
+
+def test_em_load_and_html_variant(tmp_path):
+    import engagemetrics as em
+
+    a = em.load(write_container(instagram_2024_files(), tmp_path / "x.zip", "zip"))
+    assert (a.platform, a.ego, len(a.follows)) == ("instagram", "me_user", 8)
+    html = {IG_DIR + "followers_1.html": "<html></html>", IG_DIR + "following.html": "<html/>"}
+    path = write_container(html, tmp_path / "h", "folder")
+    assert "JSON format" in can_read(ExportFiles(path))
+    with pytest.raises(CorruptExportError, match="HTML variant"):
+        read_instagram_export(path)

@@ -143,3 +143,17 @@ def test_loaded_twice_identical(tmp_path):
     a, b = read_linkedin_export(path), read_linkedin_export(path)
     for name in ("follows", "posts", "interactions", "accounts", "ledger"):
         pdt.assert_frame_equal(getattr(a, name), getattr(b, name))
+
+
+def test_em_load(tmp_path):
+    import engagemetrics as em
+
+    a = em.load(write_container(linkedin_zip_files(), tmp_path / ZIP_NAME, "zip"))
+    assert (a.platform, a.ego, len(a.follows)) == ("linkedin", "ego", 10)
+    lone = tmp_path / "Connections.csv"
+    lone.write_text(linkedin_2018_csv())
+    assert em.load(lone, ego="me").following() == {
+        "urn:li:member:111",
+        "name:cid dee",
+        "name:eli fox",
+    }

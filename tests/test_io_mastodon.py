@@ -251,3 +251,14 @@ def test_no_personal_mapping_guessed(tmp_path):
     a = read_mastodon_archive(build(tmp_path, "2024", "zip"))
     ids = set(a.follows["source"]) | set(a.follows["target"])
     assert not any(re.search(r"/users/(frank|gina)$", i) for i in ids)
+
+
+def test_em_load_recognises_each_variant(tmp_path):
+    import engagemetrics as em
+
+    for variant, kind in (("2022", "tar.gz"), ("2024", "zip"), ("2026", "folder")):
+        (tmp_path / variant).mkdir()
+        a = em.load(build(tmp_path / variant, variant, kind))
+        assert (a.platform, a.ego) == ("mastodon", MASTODON_EGO[variant])
+        # the CSVs inside the archive/folder are found: 3 following (+ 3 followers)
+        assert len(a.follows) == (3 if variant == "2022" else 6)

@@ -120,6 +120,15 @@ def repair_mojibake(text: str) -> str:
     fits in Latin-1 and the bytes are valid UTF-8; otherwise it is returned as is,
     so correct text (``"café"``) is never damaged.
 
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+        The repaired text, or ``text`` unchanged.
+
     Examples
     --------
     >>> repair_mojibake("Jos\\u00c3\\u00a9")
@@ -160,7 +169,17 @@ def username_of(record: Any) -> str | None:
     Order: ``string_list_data[0].value``, then ``title``, then the last path segment
     of ``href`` (``/_u/``, ``@``, query and fragment stripped); for the localized
     ``label_values`` shape, the value whose label means "username", else the
-    username in an ``href``.
+    username in an ``href``. Strings are repaired with :func:`repair_mojibake`.
+
+    Parameters
+    ----------
+    record : dict
+        One item of a followers / following list (any shape of FORMATS.md section 4).
+
+    Returns
+    -------
+    str or None
+        None when the record carries no username (or is not a JSON object).
 
     Examples
     --------
@@ -274,6 +293,21 @@ def _follow_files(files: ExportFiles, platform: str) -> tuple[list[str], list[st
     return followers, following
 
 
+_HTML_HINT = (
+    "this is the HTML variant of the Instagram export (followers_1.html); it has minute "
+    "precision and misleading time zones. Download your information again choosing the "
+    "JSON format"
+)
+
+
+def _html_lists(files: ExportFiles) -> bool:
+    return any(
+        re.match(r"^follow(?:ers|ing)(?:_\d+)?\.html$", posixpath.basename(n).lower())
+        and any(_in_dir(n, d) for d in (*_FOLLOW_DIRS, _THREADS_DIR))
+        for n in files.names()
+    )
+
+
 def _detect_platform(files: ExportFiles) -> str | None:
     for platform in ("instagram", "threads"):
         followers, following = _follow_files(files, platform)
@@ -305,6 +339,8 @@ def can_read(files: ExportFiles) -> str | None:
     True
     """
     if _detect_platform(files) is None:
+        if _html_lists(files):
+            return _HTML_HINT
         return (
             "no followers_*.json or following.json under followers_and_following/ or "
             "threads/ (an Instagram JSON export has connections/followers_and_following/)"
@@ -424,6 +460,8 @@ def read_instagram_export(
 def _read(files: ExportFiles, *, ego: str | None, platform: str) -> Archive:
     chosen = _detect_platform(files) if platform == "auto" else platform
     if chosen is None:
+        if _html_lists(files):
+            raise CorruptExportError(f"{files.path}: {_HTML_HINT}")
         raise CorruptExportError(
             f"{files.path} holds no Instagram or Threads follow list; expected "
             "connections/followers_and_following/followers_1.json and following.json "

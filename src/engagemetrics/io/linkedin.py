@@ -60,6 +60,19 @@ _DATE_2018 = "%m/%d/%y, %I:%M %p"
 def normalise_profile_url(url: str | None) -> str | None:
     """A LinkedIn profile URL in one canonical form, or None when it is not one.
 
+    The scheme becomes ``https``, any ``*.linkedin.com`` host ``www.linkedin.com``;
+    query, fragment and trailing slash go; the path's first two segments
+    (``in/<slug>``) are percent-decoded and lower-cased.
+
+    Parameters
+    ----------
+    url : str or None
+
+    Returns
+    -------
+    str or None
+        ``https://www.linkedin.com/in/<slug>``, or None for an empty or non-LinkedIn URL.
+
     Examples
     --------
     >>> normalise_profile_url("http://uk.linkedin.com/in/Bob-Sacheli/?trk=x#top")

@@ -135,6 +135,16 @@ def resolve_status_author(status_uri: str | None) -> str | None:
     actor URI is the part before ``/statuses/``. Misskey ``/notes/<id>``,
     Pleroma ``/objects/<uuid>`` and other URIs give None.
 
+    Parameters
+    ----------
+    status_uri : str or None
+        A status (post) URI, e.g. an ``inReplyTo`` or a ``likes.json`` item.
+
+    Returns
+    -------
+    str or None
+        The author's actor URI, kept opaque (no username is parsed out of it).
+
     Examples
     --------
     >>> resolve_status_author("https://mastodon.social/users/bob/statuses/109485912099807950")
