@@ -142,9 +142,11 @@ def test_platform_shaped_ids(platform, pattern):
     if platform == "bluesky":
         assert (
             a.posts["post_id"]
-            .str.fullmatch(r"at://did:plc:[a-z2-7]{24}/app\.bsky\.feed\.post/[2-7a-z]{13}")
+            .str.fullmatch(r"at://did:plc:[a-z2-7]{24}/app\.bsky\.feed\.(post|repost)/[2-7a-z]{13}")
             .all()
         )
+        reposts = a.posts[a.posts["kind"] == "repost"]["post_id"]
+        assert reposts.str.contains("/app.bsky.feed.repost/", regex=False).all()
         assert a.follows["followed_at"].notna().all()
     if platform == "mastodon":
         assert a.follows["followed_at"].isna().all()
@@ -171,3 +173,427 @@ def test_generate_account_sizes():
     assert mine["created_at"].min() >= pd.Timestamp("2024-03-01", tz="UTC")
     assert mine["created_at"].max() < pd.Timestamp("2024-06-01", tz="UTC")
     assert len(a.accounts) == 300
+
+
+# ----------------------------------------------------------------------------- writers
+# Expected values come from the generator's tables (the truth the files were written
+# from) or from the files themselves, scanned here with json / regex / libipld; the
+# platform readers are other modules, so a round trip checks writer and reader
+# against each other and against FORMATS.md.
+import gzip  # noqa: E402
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import re  # noqa: E402
+import zipfile  # noqa: E402
+
+from engagemetrics.datasets import (  # noqa: E402
+    demo_export,
+    write_activity_log,
+    write_bluesky_repo,
+    write_export,
+    write_instagram_export,
+    write_linkedin_export,
+    write_mastodon_archive,
+    write_twitter_archive,
+)
+
+SMALL = {"seed": 7, "n_accounts": 300, "n_posts": 400}
+
+
+@pytest.fixture(scope="module")
+def accounts() -> dict[str, em.Archive]:
+    return {p: generate_account(platform=p, **SMALL) for p in em.datasets.PLATFORMS}
+
+
+def _ytd(text: str) -> list:
+    """Parse a ``window.YTD.x.part0 = [...]`` file the robust way FORMATS.md 1.2 gives."""
+    return json.loads(text.split("=", 1)[1].strip().rstrip(";"))
+
+
+def _kind_counts(archive: em.Archive, *, with_direct: bool) -> dict[str, int]:
+    mine = _ego_posts(archive)
+    if not with_direct:
+        mine = mine[mine["visibility"].astype(object) != "direct"]
+    return mine["kind"].astype(str).value_counts().to_dict()
+
+
+def _ego_interactions(archive: em.Archive, kind: str, *, with_direct: bool) -> pd.DataFrame:
+    it = archive.interactions
+    out = it[(it["actor"] == archive.ego) & (it["kind"] == kind)]
+    if not with_direct:
+        out = out[out["visibility"].astype(object) != "direct"]
+    return out
+
+
+def _pairs(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    return sorted(zip(frame["post_id"], frame["target"], strict=True))
+
+
+# ---- X
+def test_twitter_files_follow_formats(accounts, tmp_path):
+    a = accounts["twitter"]
+    path = write_twitter_archive(a, tmp_path / "twitter-2026-01-01-abc.zip")
+    zf = zipfile.ZipFile(path)
+    manifest_text = zf.read("data/manifest.js").decode()
+    assert manifest_text.startswith("window.__THAR_CONFIG = {")
+    manifest = json.loads(manifest_text.split("=", 1)[1])
+    assert manifest["userInfo"]["accountId"] == a.ego
+    for entry in manifest["dataTypes"].values():
+        for part in entry["files"]:
+            items = _ytd(zf.read(part["fileName"]).decode())
+            assert part["count"] == str(len(items))
+            assert part["globalName"].startswith("YTD.")
+    tweets_text = zf.read("data/tweets.js").decode()
+    assert tweets_text.startswith("window.YTD.tweets.part0 = [\n  {\n")
+    tweets = [item["tweet"] for item in _ytd(tweets_text)]
+    assert len(tweets) == len(_ego_posts(a)) - int((_ego_posts(a)["visibility"] == "direct").sum())
+    x_time = re.compile(
+        r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} \d\d \d\d:\d\d:\d\d \+0000 \d{4}"
+    )
+
+    def numbers_are_strings(value):
+        if isinstance(value, dict):
+            return all(numbers_are_strings(v) for v in value.values())
+        if isinstance(value, list):
+            return all(numbers_are_strings(v) for v in value)
+        return not isinstance(value, (int, float)) or isinstance(value, bool)
+
+    assert all(numbers_are_strings(t) for t in tweets)
+    assert all(x_time.fullmatch(t["created_at"]) for t in tweets)
+    assert all(t["retweeted"] is False for t in tweets)
+    rts = [t for t in tweets if t["full_text"].startswith("RT @")]
+    assert len(rts) == _kind_counts(a, with_direct=False)["repost"]
+    assert all(t["entities"]["user_mentions"][0]["indices"][0] == "3" for t in rts)
+    # HTML escaping: no raw "<" or a bare "&" that is not an entity
+    assert any("&amp;" in t["full_text"] or "&lt;" in t["full_text"] for t in tweets)
+    assert not any(re.search(r"<|&(?!amp;|lt;|gt;)", t["full_text"]) for t in tweets)
+    # Mention indices point at "@handle" in the unescaped text.
+    import html
+
+    for t in tweets:
+        text = html.unescape(t["full_text"])
+        for m in t["entities"]["user_mentions"]:
+            start, end = int(m["indices"][0]), int(m["indices"][1])
+            assert text[start:end] == "@" + m["screen_name"]
+    replies = [t for t in tweets if "in_reply_to_status_id_str" in t]
+    threads = [t for t in replies if t["in_reply_to_user_id_str"] == a.ego]
+    mention_only = [
+        t for t in tweets if "in_reply_to_user_id_str" in t and "in_reply_to_status_id_str" not in t
+    ]
+    counts = _kind_counts(a, with_direct=False)
+    assert len(threads) == counts["thread"]
+    assert len(replies) + len(mention_only) == counts["reply"] + counts["thread"]
+    assert len(mention_only) > 0
+    quotes = [
+        t for t in tweets if any("/status/" in u["expanded_url"] for u in t["entities"]["urls"])
+    ]
+    assert len(quotes) == counts["quote"]
+    follower = _ytd(zf.read("data/follower.js").decode())
+    assert {x["follower"]["accountId"] for x in follower} == a.followers()
+    assert set(follower[0]["follower"]) == {"accountId", "userLink"}
+    dms = _ytd(zf.read("data/direct-messages.js").decode())
+    assert sum(len(c["dmConversation"]["messages"]) for c in dms) == int(
+        (_ego_posts(a)["visibility"] == "direct").sum()
+    )
+
+
+def test_twitter_round_trip(accounts, tmp_path):
+    pytest.importorskip("engagemetrics.io.twitter")
+    a = accounts["twitter"]
+    back = em.read_twitter_archive(write_twitter_archive(a, tmp_path / "x.zip"))
+    assert back.ego == a.ego
+    assert back.following() == a.following() and back.followers() == a.followers()
+    assert _kind_counts(back, with_direct=True) == _kind_counts(a, with_direct=False)
+    assert _pairs(_ego_interactions(back, "mention", with_direct=True)) == _pairs(
+        _ego_interactions(a, "mention", with_direct=False)
+    )
+    for kind in ("reply", "repost"):
+        got = _ego_interactions(back, kind, with_direct=True)
+        want = _ego_interactions(a, kind, with_direct=False)
+        assert _pairs(got) == _pairs(want)
+    # A quote is only a status URL: its author is known when the handle is known.
+    got = _ego_interactions(back, "quote", with_direct=True)
+    want = _ego_interactions(a, "quote", with_direct=False)
+    assert set(_pairs(got)) <= set(_pairs(want))
+
+
+# ---- Mastodon
+def test_mastodon_files_follow_formats(accounts, tmp_path):
+    a = accounts["mastodon"]
+    path = write_mastodon_archive(a, tmp_path / "archive-20260101000000-0123.zip")
+    zf = zipfile.ZipFile(path)
+    outbox = json.loads(zf.read("outbox.json"))
+    assert outbox["type"] == "OrderedCollection"
+    items = outbox["orderedItems"]
+    counts = _kind_counts(a, with_direct=True)
+    assert sum(i["type"] == "Announce" for i in items) == counts["repost"]
+    assert sum(i["type"] == "Create" for i in items) == len(_ego_posts(a)) - counts["repost"]
+    assert all("@context" not in i for i in items)
+    published = [i["published"] for i in items]
+    assert published == sorted(published)  # oldest first
+    public = "https://www.w3.org/ns/activitystreams#Public"
+    vis = {"public": 0, "unlisted": 0, "followers": 0, "direct": 0}
+    for i in items:
+        if i["type"] != "Create":
+            continue
+        obj = i["object"]
+        if public in obj["to"]:
+            vis["public"] += 1
+        elif public in obj["cc"]:
+            vis["unlisted"] += 1
+        elif any(x.endswith("/followers") for x in obj["to"]):
+            vis["followers"] += 1
+        else:
+            vis["direct"] += 1
+    mine = _ego_posts(a)
+    want = mine[mine["kind"] != "repost"]["visibility"].astype(str).value_counts().to_dict()
+    assert {k: v for k, v in vis.items() if v} == want
+    likes = json.loads(zf.read("likes.json"))
+    assert "totalItems" not in likes and len(likes["orderedItems"]) == 200
+    following = (tmp_path / "following_accounts.csv").read_text().splitlines()
+    assert following[0] == "Account address,Show boosts,Notify on new posts,Languages"
+    handle = dict(zip(a.accounts["account_id"], a.accounts["handle"], strict=True))
+    assert {line.split(",")[0] for line in following[1:]} == {handle[x] for x in a.following()}
+
+
+def test_mastodon_round_trip(accounts, tmp_path):
+    pytest.importorskip("engagemetrics.io.mastodon")
+    a = accounts["mastodon"]
+    path = write_mastodon_archive(a, tmp_path / "archive.zip")
+    back = em.read_mastodon_archive(
+        path,
+        following=tmp_path / "following_accounts.csv",
+        followers=tmp_path / "follower_accounts.csv",
+    )
+    assert back.ego == a.ego
+    # The reader keeps an acct as the id unless the outbox revealed its URI: compare accts.
+    handle = dict(zip(a.accounts["account_id"], a.accounts["handle"], strict=True))
+
+    def acct(x: str) -> str:
+        return handle.get(x, x)
+
+    assert {acct(x) for x in back.following()} == {handle[x] for x in a.following()}
+    assert {acct(x) for x in back.followers()} == {handle[x] for x in a.followers()}
+    assert _kind_counts(back, with_direct=True) == _kind_counts(a, with_direct=True)
+    mine = _ego_posts(a).set_index("post_id")["visibility"].astype(str)
+    got = back.posts.set_index("post_id")["visibility"].astype(str)
+    pd.testing.assert_series_equal(got.sort_index(), mine.sort_index(), check_names=False)
+    for kind in ("mention", "reply", "repost", "quote", "like"):
+        got_pairs = _ego_interactions(back, kind, with_direct=True)
+        want_pairs = _ego_interactions(a, kind, with_direct=True)
+        if kind == "like":  # likes.json has status URIs only: compare targets
+            assert sorted(got_pairs["target"]) == sorted(want_pairs["target"])
+        else:
+            assert _pairs(got_pairs) == _pairs(want_pairs)
+
+
+# ---- Bluesky
+def _walk_mst_checking_layers(blocks, cid, layer=None):
+    """Keys in walk order; asserts each entry sits at its SHA-256 layer, children one lower."""
+    node = blocks[cid]
+    keys = []
+
+    def layer_of(key: bytes) -> int:
+        bits = "".join(f"{b:08b}" for b in hashlib.sha256(key).digest())
+        return (len(bits) - len(bits.lstrip("0"))) // 2
+
+    if node["l"] is not None:
+        keys += _walk_mst_checking_layers(blocks, node["l"], None if layer is None else layer - 1)
+    previous = b""
+    for entry in node["e"]:
+        key = previous[: entry["p"]] + entry["k"]
+        if layer is None:
+            layer = layer_of(key)
+        assert layer_of(key) == layer
+        keys.append(key.decode())
+        previous = key
+        if entry["t"] is not None:
+            keys += _walk_mst_checking_layers(blocks, entry["t"], layer - 1)
+    return keys
+
+
+def test_bluesky_car_is_valid(accounts, tmp_path):
+    libipld = pytest.importorskip("libipld")
+    a = accounts["bluesky"]
+    data = write_bluesky_repo(a, tmp_path / "repo.car").read_bytes()
+    header, blocks = libipld.decode_car(data)
+    assert header["version"] == 1
+    commit = blocks[header["roots"][0]]
+    assert commit["did"] == a.ego and commit["version"] == 3 and commit["prev"] is None
+    # Every CID is the sha2-256 of its block: re-read the raw CAR sections independently.
+    pos = 0
+
+    def varint():
+        nonlocal pos
+        shift = value = 0
+        while True:
+            byte = data[pos]
+            pos += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                return value
+
+    length = varint()
+    pos += length
+    n_blocks = 0
+    while pos < len(data):
+        length = varint()
+        section = data[pos : pos + length]
+        pos += length
+        cid, block = section[:36], section[36:]
+        assert cid[:4] == b"\x01\x71\x12\x20" and cid[4:] == hashlib.sha256(block).digest()
+        n_blocks += 1
+    assert n_blocks == len(blocks)
+    keys = _walk_mst_checking_layers(blocks, commit["data"])
+    assert keys == sorted(keys) and len(keys) == len(set(keys))
+    collections = pd.Series([k.split("/")[0] for k in keys]).value_counts().to_dict()
+    counts = _kind_counts(a, with_direct=False)
+    assert collections["app.bsky.graph.follow"] == len(a.following())
+    assert collections["app.bsky.feed.repost"] == counts["repost"]
+    assert collections["app.bsky.feed.post"] == sum(counts.values()) - counts["repost"]
+    assert collections["app.bsky.feed.like"] == 200
+    # Facets are UTF-8 byte offsets that cover "@handle".
+    handles = set(a.accounts["handle"])
+    n_facets = 0
+    for key in keys:
+        if not key.startswith("app.bsky.feed.post/"):
+            continue
+        entry = _record_of(blocks, commit["data"], key)
+        raw = entry["text"].encode("utf-8")
+        for facet in entry.get("facets", []):
+            piece = raw[facet["index"]["byteStart"] : facet["index"]["byteEnd"]].decode()
+            assert piece.startswith("@") and piece[1:] in handles
+            n_facets += 1
+    assert n_facets > 0
+
+
+def _record_of(blocks, root, wanted):
+    """Find one record by key with a plain in-order walk (test helper)."""
+    stack = [root]
+    while stack:
+        node = blocks[stack.pop()]
+        if node["l"] is not None:
+            stack.append(node["l"])
+        previous = b""
+        for entry in node["e"]:
+            key = previous[: entry["p"]] + entry["k"]
+            previous = key
+            if key.decode() == wanted:
+                return blocks[entry["v"]]
+            if entry["t"] is not None:
+                stack.append(entry["t"])
+    raise AssertionError(wanted)
+
+
+def test_bluesky_round_trip(accounts, tmp_path):
+    pytest.importorskip("engagemetrics.io.bluesky")
+    a = accounts["bluesky"]
+    back = em.read_bluesky_repo(write_bluesky_repo(a, tmp_path / "repo.car"))
+    assert back.ego == a.ego
+    assert back.following() == a.following()
+    f = back.follows.set_index("target")["followed_at"].sort_index()
+    g = a.follows[a.follows["source"] == a.ego].set_index("target")["followed_at"].sort_index()
+    pd.testing.assert_series_equal(f, g, check_names=False)
+    assert _kind_counts(back, with_direct=True) == _kind_counts(a, with_direct=False)
+    mine = _ego_posts(a)
+    mine = mine[mine["visibility"] != "direct"]
+    assert set(back.posts["post_id"]) == set(mine["post_id"])
+    for kind in ("mention", "reply", "repost", "quote"):
+        assert _pairs(_ego_interactions(back, kind, with_direct=True)) == _pairs(
+            _ego_interactions(a, kind, with_direct=False)
+        )
+    assert _pairs(_ego_interactions(back, "like", with_direct=True)) == _pairs(
+        _ego_interactions(a, "like", with_direct=True)
+    )
+
+
+# ---- Instagram, LinkedIn, SNAP
+def test_instagram_files_and_round_trip(accounts, tmp_path):
+    a = accounts["instagram"]
+    path = write_instagram_export(a, tmp_path / "ig.zip", style="2025", per_file=50)
+    zf = zipfile.ZipFile(path)
+    folder = "connections/followers_and_following/"
+    parts = sorted(n for n in zf.namelist() if n.startswith(folder + "followers_"))
+    assert len(parts) == -(-len(a.followers()) // 50)
+    followers = [x for p in parts for x in json.loads(zf.read(p))]
+    assert {x["string_list_data"][0]["value"] for x in followers} == a.followers()
+    following = json.loads(zf.read(folder + "following.json"))["relationships_following"]
+    assert {x["title"] for x in following} == a.following()
+    assert all("/_u/" in x["string_list_data"][0]["href"] for x in following)
+    pytest.importorskip("engagemetrics.io.instagram")
+    back = em.load(path)
+    assert back.platform == "instagram" and back.ego == a.ego
+    assert back.following() == a.following() and back.followers() == a.followers()
+    key = ["source", "target"]
+    got = back.follows.sort_values(key).reset_index(drop=True)
+    want = a.follows[(a.follows["source"] == a.ego) | (a.follows["target"] == a.ego)]
+    want = want.sort_values(key).reset_index(drop=True)
+    pd.testing.assert_series_equal(got["followed_at"], want["followed_at"])
+
+
+def test_linkedin_file_and_round_trip(accounts, tmp_path):
+    a = accounts["linkedin"]
+    path = write_linkedin_export(a, tmp_path / "Basic_LinkedInDataExport_01-01-2026.zip")
+    text = zipfile.ZipFile(path).read("Connections.csv").decode()
+    lines = text.split("\r\n")
+    assert lines[0] == "Notes:" and lines[3].startswith("First Name,Last Name,URL,")
+    rows = [line for line in lines[4:] if line]
+    assert len(rows) == len(a.following())
+    assert all(re.search(r",\d\d [A-Z][a-z]{2} \d{4}$", r) for r in rows)
+    assert not any(re.search(r"@(?!example\.com)", r) for r in rows)  # only fake e-mails
+    pytest.importorskip("engagemetrics.io.linkedin")
+    back = em.read_linkedin_export(path, ego=a.ego)
+    assert back.following() == a.following() == back.followers()
+    dates = back.follows[back.follows["source"] == a.ego].set_index("target")["followed_at"]
+    ours = a.follows[a.follows["target"] == a.ego].set_index("source")["followed_at"]
+    theirs = a.follows[a.follows["source"] == a.ego].set_index("target")["followed_at"]
+    later = np.maximum(ours.sort_index(), theirs.sort_index()).dt.normalize()
+    pd.testing.assert_series_equal(dates.sort_index(), later, check_names=False)
+
+
+def test_activity_log_file_and_round_trip(accounts, tmp_path):
+    a = accounts["twitter"]
+    path = write_activity_log(a, tmp_path / "log.txt.gz")
+    lines = gzip.open(path, "rt").read().splitlines()
+    parts = [line.split(" ") for line in lines]
+    assert all(len(p) == 4 and p[0].isdigit() and p[1].isdigit() for p in parts)
+    times = [int(p[2]) for p in parts]
+    assert times == sorted(times)
+    kinds = a.interactions["kind"].astype(str).value_counts()
+    got = pd.Series([p[3] for p in parts]).value_counts()
+    assert got["RT"] == kinds["repost"] + kinds["quote"]
+    assert got["RE"] == kinds["reply"]
+    assert got["MT"] == kinds["mention"] + kinds["reply"]  # SNAP's MT beside every RE
+    pytest.importorskip("engagemetrics.io.research")
+    back = em.read_activity_log(path)
+    assert len(back.interactions) == len(lines)
+
+
+# ---- dispatch, demo_export, determinism
+def test_write_export_dispatch_and_errors(accounts, tmp_path):
+    a = accounts["twitter"]
+    assert write_export(a, tmp_path / "a.zip", platform="x").exists()
+    with pytest.raises(InvalidArgumentError, match="platform"):
+        write_export(a, tmp_path / "a.zip", platform="myspace")
+    with pytest.raises(em.NoEgoError):
+        write_twitter_archive(em.Archive(), tmp_path / "b.zip")
+    with pytest.raises(InvalidArgumentError):
+        write_instagram_export(a, tmp_path / "c.zip", style="1999")
+
+
+def test_writers_are_reproducible(accounts, tmp_path):
+    for platform, name in (("twitter", "x.zip"), ("bluesky", "repo.car")):
+        first = write_export(accounts[platform], tmp_path / "1" / name, platform=platform)
+        second = write_export(accounts[platform], tmp_path / "2" / name, platform=platform)
+        assert first.read_bytes() == second.read_bytes()
+
+
+def test_demo_export_loads(tmp_path):
+    pytest.importorskip("engagemetrics.io.load")
+    path = demo_export("twitter", tmp_path)
+    assert re.fullmatch(r"twitter-2026-01-01-[0-9a-f]{64}\.zip", path.name)
+    back = em.load(path)
+    assert (len(back.following()), len(back.followers())) == (300, 600)
+    demo = em.datasets.demo()
+    assert _kind_counts(back, with_direct=True) == _kind_counts(demo, with_direct=False)

@@ -455,7 +455,17 @@ def generate_account(
                 kind[i] = "post"
                 parent_author[i] = -1
                 own_roots.append(i)
-    kind[kind == "mention"] = "reply"  # mention-only: addressed to someone, no parent post
+    # Mention-only posts: on X a post addressed to someone (in_reply_to_user_id without a
+    # status) is a reply; other platforms have no such marker, so there it is a post
+    # that starts with the @handle.
+    addressed = np.full(n_base, -1, dtype=np.int64)
+    is_mention = kind == "mention"
+    if platform == "twitter":
+        kind[is_mention] = "reply"
+    else:
+        kind[is_mention] = "post"
+        addressed[is_mention] = parent_author[is_mention]
+        parent_author[is_mention] = -1
 
     # ---------------------------------------------------------------- replies to the ego
     eligible = np.flatnonzero(
@@ -528,6 +538,15 @@ def generate_account(
     )
     rows_time = np.concatenate([times.asi8, in_times.asi8, rb_times.asi8, dm_times.asi8])
     rows_pid = list(post_ids) + list(in_ids) + list(rb_ids) + list(dm_ids)
+    # A repost's id is that of the repost record (Bluesky) or Announce activity (Mastodon).
+    for i in np.flatnonzero(kind == "repost"):
+        if platform == "bluesky":
+            rows_pid[i] = rows_pid[i].replace("/app.bsky.feed.post/", "/app.bsky.feed.repost/")
+        elif platform == "mastodon":
+            rows_pid[i] = rows_pid[i] + "/activity"
+    rows_addressed = np.concatenate(
+        [addressed, np.full(n_incoming + n_replyback, -1, dtype=np.int64), dm_to]
+    ).astype(np.int64)
     rows_parent_id = (
         parent_id
         + [post_ids[j] for j in target_post]
@@ -579,9 +598,9 @@ def generate_account(
             mentioned.append(pa)
         elif k == "repost":
             mentioned.append(pa)
-        elif r >= n_rows - n_direct:
-            lead = f"@{handle_of(dm_to[r - (n_rows - n_direct)])} "
-            mentioned.append(int(dm_to[r - (n_rows - n_direct)]))
+        elif rows_addressed[r] >= 0:
+            lead = f"@{handle_of(rows_addressed[r])} "
+            mentioned.append(int(rows_addressed[r]))
         threshold = {"post": 0.25, "reply": 0.12, "thread": 0.05, "quote": 0.2}.get(k, 0.0)
         other = int(extra_target[r])
         if extra_mention[r] < threshold and other != rows_author[r] and other not in mentioned:
