@@ -180,6 +180,9 @@ def test_accounting_every_record_is_in_a_table_or_the_ledger(tmp_path):
         assert taken_likes + led.get("likes.json", 0) == n_likes
         assert led.get("bookmarks.json", 0) == n_bookmarks
         assert len(a.follows) == n_csv
+        # avatar.png and one media attachment: files, not records, but counted too
+        other = a.ledger[a.ledger["reason"] == "media or other file (not read)"]
+        assert other["count"].tolist() == [2]
 
 
 def test_totalitems_is_not_trusted(tmp_path):
@@ -205,7 +208,7 @@ def test_zip_wrapped_in_a_top_folder_and_lone_outbox(tmp_path):
     b = read_mastodon_archive(lone)
     assert b.ego == MASTODON_EGO["2024"]  # from the activities' actor
     assert len(b.posts) == 12
-    assert "actor.json missing: ego taken from the outbox" in set(b.ledger["reason"])
+    assert "actor.json missing or without id: ego taken from the outbox" in set(b.ledger["reason"])
 
 
 @pytest.mark.parametrize(

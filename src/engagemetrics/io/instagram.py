@@ -242,9 +242,16 @@ def _records(data: Any, label: str, files: ExportFiles) -> list[Any]:
     if isinstance(data, Mapping):
         if "string_list_data" in data or "label_values" in data:
             return [data]  # a one-item list written as a bare object
-        lists = [v for k, v in data.items() if isinstance(v, (list, Mapping))]
-        if len(data) == 1 and lists:
-            inner = lists[0]
+        wrapped = [
+            v
+            for k, v in data.items()
+            if str(k).startswith(("relationships_", "text_post_app_"))
+            and isinstance(v, (list, Mapping))
+        ]
+        if len(wrapped) != 1 and len(data) == 1:
+            wrapped = [v for v in data.values() if isinstance(v, (list, Mapping))]
+        if len(wrapped) == 1:
+            inner = wrapped[0]
             return inner if isinstance(inner, list) else [inner]
         if not data:
             return []

@@ -54,6 +54,7 @@ import logging
 import os
 import posixpath
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from html.parser import HTMLParser
 from typing import Any
@@ -400,9 +401,13 @@ def _read(files: ExportFiles, *, following: Any, followers: Any) -> Archive:
                 f"{files.path}: neither actor.json nor the outbox names the account's actor "
                 "URI; expected actor.json with an 'id', or activities with an 'actor'"
             )
-        ego = max(set(actors), key=actors.count)
+        # most frequent actor; ties go to the first seen (Counter keeps insertion order)
+        ego = Counter(actors).most_common(1)[0][0]
         ledger.add(
-            "actor.json", "file", "actor.json missing: ego taken from the outbox", action="flagged"
+            "actor.json",
+            "file",
+            "actor.json missing or without id: ego taken from the outbox",
+            action="flagged",
         )
     followers_url = actor.get("followers") if isinstance(actor.get("followers"), str) else None
     own_followers = {ego + "/followers"} | ({followers_url} if followers_url else set())
@@ -483,6 +488,17 @@ def _read(files: ExportFiles, *, following: Any, followers: Any) -> Archive:
             "following edges (pass following=)"
         )
     follows = pd.DataFrame({"source": follow_src, "target": follow_dst})
+
+    used = {
+        outbox_name,
+        actor_name,
+        _member(files, ["likes.json"]),
+        bookmarks_name,
+        found_following,
+        found_followers,
+    }
+    other = sum(1 for n in files.names() if n not in used)
+    ledger.add(files.path.name, "file", "media or other file (not read)", other)
 
     account_frame = pd.DataFrame(
         {
