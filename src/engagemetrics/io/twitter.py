@@ -559,6 +559,7 @@ class _ArchiveReader:
         self.exported_at: pd.Timestamp | None = None
         self.manifest: dict[str, Any] | None = None
         self.manifest_dir = ""
+        self.names = set(files.names())
 
     # ------------------------------------------------------------------ layout
     def read(self) -> Archive:
@@ -590,7 +591,7 @@ class _ArchiveReader:
     def _locate(self, file_name: str) -> str | None:
         base = posixpath.basename(file_name)
         local = posixpath.join(self.manifest_dir, base) if self.manifest_dir else base
-        if local in self.files.names():
+        if local in self.names:
             return local
         try:
             return self.files.resolve(file_name)
@@ -677,7 +678,7 @@ class _ArchiveReader:
             if dtype not in _READ_TYPES:
                 for label, stored, count in entries:
                     self._count_skipped(dtype, label, stored, count)
-        return self._build(follow_lists=True)
+        return self._build()
 
     @staticmethod
     def _parts(entries: list[tuple[str, str | None, int | None]]) -> list[Any]:
@@ -1054,7 +1055,7 @@ class _ArchiveReader:
             "the legacy (pre-2019) archive has no follower or following lists: follows is empty",
             action="flagged",
         )
-        return self._build(follow_lists=False)
+        return self._build()
 
     def _legacy_details(self) -> tuple[str, Any, Any] | None:
         names = self.files.find("user_details.js")
@@ -1068,7 +1069,7 @@ class _ArchiveReader:
         return _id(details.get("id")), details.get("screen_name"), details.get("full_name")  # type: ignore[return-value]
 
     # ------------------------------------------------------------------ tables
-    def _build(self, *, follow_lists: bool) -> Archive:
+    def _build(self) -> Archive:
         ego = self.ego
         assert ego is not None
         posts, accounts, ledger = self.posts, self.accounts, self.ledger
