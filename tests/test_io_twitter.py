@@ -332,7 +332,7 @@ def test_old_tweet_js_2020_style_bare_objects(tmp_path: Path) -> None:
     write_js(data / "tweet.js", "YTD.tweet.part0", tweets, style="2020")  # bare: no wrapper
     text = (data / "tweet.js").read_text()
     assert text.startswith("window.YTD.tweet.part0 = [ {") and "}, {" in text
-    assert '"indices" : [ ' in text or '"display_text_range" : [ "0"' in text
+    assert '"display_text_range" : [ "0", "8" ]' in text  # arrays inline
     write_js(
         data / "follower.js", "YTD.follower.part0", follow_records("follower", ["5"]), style="2020"
     )
