@@ -88,6 +88,7 @@ def test_bluesky_pages_in_a_folder_make_reciprocity_computable(tmp_path: Path) -
     assert accounts.loc["did:plc:a", "handle"] == "ay.test"
     assert accounts.loc["did:plc:a", "display_name"] == "Ay"
     assert accounts.loc[ME, "display_name"] == "Me"  # known values kept
+    assert accounts.loc[ME, "handle"] == "me.test"  # the ego's handle, from the subject
 
 
 def test_reciprocity_oracle_against_networkx(tmp_path: Path) -> None:

@@ -125,6 +125,10 @@ def test_edge_list_integer_and_string_ids(tmp_path: Path) -> None:
     assert strings["target"].tolist() == ["2", "1", "3"]
     # Hand value: 1<->2 mutual out of 3 arcs -> reciprocity 2/3.
     assert em.reciprocity(edges) == pytest.approx(2 / 3)
+    # The int64 frame goes straight into account_metrics: hand counts per account.
+    per_account = em.account_metrics(edges)
+    assert per_account.loc[1, ["followers", "following"]].tolist() == [1, 2]
+    assert per_account.loc[3, ["followers", "following"]].tolist() == [1, 0]
 
 
 def test_edge_list_weight_gzip_and_bad_lines(tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ def can_read(files: ExportFiles) -> str | None:
     if not cars:
         return "no .car file (a Bluesky repository export is a CAR file, e.g. repo.car)"
     with files.open(cars[0]) as fh:
-        head = fh.read(64)
+        head = fh.read(256)
     # A CARv1 header is a small DAG-CBOR map {"roots": [...], "version": 1}.
     if b"roots" not in head or b"version" not in head:
         return f"{cars[0]} does not start with a CARv1 header"

@@ -165,15 +165,17 @@ def add_followers(
         )
     ledger = schema.Ledger()
     entries: list[tuple[str, _Follower]] = []
+    info: list[tuple[str, str | None, str | None]] = []
     for name, parsed in _inputs(followers, format, source):
         for item in parsed:
             if isinstance(item, _Subject):
                 _check_subject(item, archive, name)
+                # A repo never names its owner's handle; the page's subject does.
+                info.append((ego, item.handle, item.display_name))
             else:
                 entries.append((name, item))
     mapper = _Mapper(archive)
     new_ids: list[str] = []
-    info: list[tuple[str, str | None, str | None]] = []
     seen: set[str] = set()
     existing = set(archive.followers())
     for name, follower in entries:
@@ -231,6 +233,7 @@ class _Subject:
 
     did: str | None
     handle: str | None
+    display_name: str | None = None
 
 
 def _inputs(
@@ -300,7 +303,13 @@ def _from_json(data: Any, format: str | None, name: str) -> list[Any]:
         out: list[Any] = []
         subject = data.get("subject")
         if isinstance(subject, Mapping):
-            out.append(_Subject(_str(subject.get("did")), _str(subject.get("handle"))))
+            out.append(
+                _Subject(
+                    _str(subject.get("did")),
+                    _str(subject.get("handle")),
+                    _str(subject.get("displayName")),
+                )
+            )
         if not isinstance(data["followers"], list):
             raise CorruptExportError(
                 f"{name}: 'followers' is not a list; expected a getFollowers page"
