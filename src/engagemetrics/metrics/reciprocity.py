@@ -505,6 +505,9 @@ def reciprocity_rho(
         return r
     present = _present_codes(coded)
     n = _n_accounts(coded, present, extra)
+    if n < 2:
+        _empty_warning("reciprocity_rho", f"the graph has {n} account, so no pair to reciprocate")
+        return math.nan
     density = counts.arcs / (n * (n - 1))
     if density >= 1.0:
         _empty_warning(

@@ -1,0 +1,366 @@
+"""Reciprocity metrics: METRICS.md section 2 reference values, conventions, errors, id dtypes."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+import engagemetrics as em
+from engagemetrics.exceptions import (
+    ColumnTypeError,
+    DataQualityWarning,
+    InvalidArgumentError,
+    MissingColumnsError,
+    UnsupportedBackendError,
+)
+from engagemetrics.metrics import _kernels
+from engagemetrics.metrics.reciprocity import (
+    DyadCensus,
+    dyad_census,
+    follow_counts,
+    reciprocity,
+    reciprocity_rho,
+)
+
+
+def frame(edges: list[tuple[object, object]]) -> pd.DataFrame:
+    return pd.DataFrame(edges, columns=["source", "target"])
+
+
+# The reference graphs of METRICS.md section 2.
+G1 = [("A", "B"), ("B", "A"), ("A", "C")]
+G2 = [*G1, ("D", "D")]  # plus isolate E, passed as accounts=
+G3 = [("A", "B"), ("A", "B"), ("B", "A")]
+G4 = [(1, 2), (2, 1), (2, 3), (3, 4), (4, 4)]
+
+
+@pytest.fixture(params=["packed key", "lexsort"])
+def kernel(request, monkeypatch):
+    """Run a test with the packed-key sort and again with the lexsort fallback."""
+    if request.param == "lexsort":
+        monkeypatch.setattr(_kernels, "_MAX_CODE_BITS", 0)
+    return request.param
+
+
+# --------------------------------------------------------------------------- reference table
+# (graph, keywords, expected): every cell of the table, expected values by hand.
+REFERENCE = [
+    # A<->B, A->C
+    pytest.param(G1, {"loops": "unreciprocated"}, 2 / 3, id="g1-networkx-overall"),
+    pytest.param(G1, {"loops": "drop"}, 2 / 3, id="g1-igraph-default-loops-ignored"),
+    pytest.param(G1, {"loops": "mutual"}, 2 / 3, id="g1-igraph-default-loops-kept"),
+    pytest.param(G1, {"unit": "pairs"}, 0.5, id="g1-igraph-ratio-nodexl-pair"),
+    pytest.param(G1, {}, 2 / 3, id="g1-nodexl-edge"),
+    # same + loop D->D (+ isolate E, which changes only rho)
+    pytest.param(G2, {"loops": "unreciprocated"}, 0.5, id="g2-networkx-overall"),
+    pytest.param(G2, {"loops": "drop"}, 2 / 3, id="g2-igraph-default-loops-ignored"),
+    pytest.param(G2, {"loops": "mutual"}, 0.75, id="g2-igraph-default-loops-kept"),
+    pytest.param(G2, {"unit": "pairs"}, 0.5, id="g2-igraph-ratio-loops-ignored"),
+    pytest.param(G2, {"unit": "pairs", "loops": "mutual"}, 0.6, id="g2-igraph-ratio-loops-kept"),
+    pytest.param(G2, {}, 2 / 3, id="g2-nodexl-edge"),
+    # A->B twice, B->A
+    pytest.param(G3, {"multi": "keep", "loops": "unreciprocated"}, 2 / 3, id="g3-networkx"),
+    pytest.param(G3, {"multi": "keep"}, 2 / 3, id="g3-igraph-default"),
+    pytest.param(G3, {"multi": "keep", "unit": "pairs"}, 0.5, id="g3-igraph-ratio"),
+    pytest.param(G3, {"unit": "pairs"}, 1.0, id="g3-nodexl-pair"),
+    pytest.param(G3, {}, 1.0, id="g3-nodexl-edge"),
+    # 1<->2, 2->3, 3->4, 4->4
+    pytest.param(G4, {"loops": "unreciprocated"}, 0.4, id="g4-networkx-overall"),
+    pytest.param(G4, {"loops": "drop"}, 0.5, id="g4-igraph-default-loops-ignored"),
+    pytest.param(G4, {"loops": "mutual"}, 0.6, id="g4-igraph-default-loops-kept"),
+    pytest.param(G4, {"unit": "pairs"}, 1 / 3, id="g4-igraph-ratio-loops-ignored"),
+    pytest.param(G4, {"unit": "pairs", "loops": "mutual"}, 3 / 7, id="g4-igraph-ratio-loops-kept"),
+    pytest.param(G4, {}, 0.5, id="g4-nodexl-edge"),
+]
+
+
+@pytest.mark.parametrize(("edges", "keywords", "expected"), REFERENCE)
+def test_reference_table(edges, keywords, expected, kernel):
+    assert reciprocity(frame(edges), **keywords) == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("edges", "accounts", "expected"),
+    [
+        pytest.param(G1, None, 1 / 3, id="g1"),  # r 2/3, a 3/6
+        pytest.param(G2, None, 5 / 9, id="g2-without-E"),  # 0.556: a = 3/12
+        pytest.param(G2, ["E"], (2 / 3 - 3 / 20) / (1 - 3 / 20), id="g2-with-E"),  # 0.608
+        pytest.param(G4, None, 0.25, id="g4"),  # r 1/2, a 4/12
+    ],
+)
+def test_reference_rho(edges, accounts, expected, kernel):
+    assert reciprocity_rho(frame(edges), accounts=accounts) == pytest.approx(expected, abs=1e-12)
+
+
+def test_reference_rho_rounded_values():
+    assert round(reciprocity_rho(frame(G2)), 3) == 0.556
+    assert round(reciprocity_rho(frame(G2), accounts=["E"]), 3) == 0.608
+
+
+@pytest.mark.parametrize("multi", ["collapse", "keep"])
+def test_rho_of_a_complete_pair_is_undefined(multi):
+    with pytest.warns(DataQualityWarning, match="density"):
+        assert math.isnan(reciprocity_rho(frame(G3), multi=multi))
+
+
+def test_rho_of_a_single_account_is_undefined():
+    with pytest.warns(DataQualityWarning, match="1 account"):
+        assert math.isnan(reciprocity_rho(frame([("a", "a")]), loops="unreciprocated"))
+
+
+def test_reference_dyad_census(kernel):
+    assert dyad_census(frame(G1)) == DyadCensus(1, 1, 1)
+    # D counts as an account (its self-follow forms no dyad); E adds 4 null pairs.
+    assert dyad_census(frame(G2)) == DyadCensus(mutual=1, asymmetric=1, null=4)
+    assert dyad_census(frame(G2), accounts=["E"]) == DyadCensus(1, 1, 8)
+    assert dyad_census(frame(G3)) == dyad_census(frame(G3), multi="keep") == (1, 0, 0)
+    assert dyad_census(frame(G4)) == DyadCensus(1, 2, 3)
+    assert all(type(x) is int for x in dyad_census(frame(G4)))
+
+
+def test_nodexl_per_vertex_pair_ratio(kernel):
+    follows = frame([("A", "B"), ("B", "C"), ("A", "C"), ("C", "A"), ("A", "D"), ("D", "A")])
+    follows = pd.concat([follows, frame([("D", "E"), ("E", "D")])], ignore_index=True)
+    counts = follow_counts(follows, accounts=["F"])
+    union = counts["followers"] + counts["following"] - counts["mutuals"]
+    ratio = counts["mutuals"] / union.where(union > 0)
+    assert ratio.index.tolist() == ["A", "B", "C", "D", "E", "F"]
+    assert ratio.iloc[:5].tolist() == pytest.approx([2 / 3, 0, 1 / 2, 1, 1])
+    assert math.isnan(ratio["F"])
+
+
+def test_kwak_pairs_to_arcs():
+    # 221 mutual pairs and 779 one-way pairs: 22.1% of pairs reciprocated, as Kwak et al.
+    mutual = [(2 * i, 2 * i + 1) for i in range(221)] + [(2 * i + 1, 2 * i) for i in range(221)]
+    one_way = [(10_000 + i, 20_000 + i) for i in range(779)]
+    follows = frame(mutual + one_way)
+    assert reciprocity(follows, unit="pairs") == pytest.approx(0.221)
+    assert reciprocity(follows) == pytest.approx(2 * 0.221 / 1.221)
+    assert round(reciprocity(follows), 3) == 0.362
+
+
+def test_node_level_matches_networkx_dice_on_simple_graph():
+    follows = frame([("a", "b"), ("b", "a"), ("a", "c"), ("c", "d"), ("d", "c"), ("d", "a")])
+    counts = follow_counts(follows)
+    dice = 2 * counts["mutuals"] / (counts["followers"] + counts["following"])
+    graph = nx.DiGraph(list(follows.itertuples(index=False, name=None)))
+    assert dice.to_dict() == pytest.approx(nx.reciprocity(graph, list(graph.nodes)))
+
+
+# --------------------------------------------------------------------------- conventions
+def test_follow_counts_loop_conventions(kernel):
+    follows = frame([("a", "a"), ("a", "a"), ("a", "b"), ("b", "a"), ("c", "c")])
+    dropped = follow_counts(follows)
+    assert dropped.to_dict("index") == {
+        "a": {"followers": 1, "following": 1, "mutuals": 1},
+        "b": {"followers": 1, "following": 1, "mutuals": 1},
+        "c": {"followers": 0, "following": 0, "mutuals": 0},  # only a self-follow: still listed
+    }
+    kept = follow_counts(follows, loops="unreciprocated")
+    assert kept.loc["a"].tolist() == [2, 2, 1]  # the loop once in followers and in following
+    assert kept.loc["c"].tolist() == [1, 1, 0]
+    mutual = follow_counts(follows, loops="mutual")
+    assert mutual.loc["a"].tolist() == [2, 2, 2]  # a is its own mutual, as networkx's node level
+    assert mutual.loc["c"].tolist() == [1, 1, 1]
+    multi = follow_counts(follows, loops="unreciprocated", multi="keep")
+    assert multi.loc["a"].tolist() == [3, 3, 1]  # two copies of the loop
+
+
+def test_follow_counts_multi_keep_counts_copies_but_not_mutuals(kernel):
+    follows = frame([("a", "b"), ("a", "b"), ("a", "b"), ("b", "a"), ("c", "a")])
+    collapsed = follow_counts(follows)
+    kept = follow_counts(follows, multi="keep")
+    assert collapsed.loc["b"].tolist() == [1, 1, 1]
+    assert kept.loc["b"].tolist() == [3, 1, 1]
+    assert kept.loc["a"].tolist() == [2, 3, 1]
+
+
+def test_multi_keep_reciprocity_uses_min_copies(kernel):
+    # 3 copies a->b and 2 b->a: 2 min(3, 2) = 4 of 5 arcs reciprocated; c->d one-way.
+    follows = frame([("a", "b")] * 3 + [("b", "a")] * 2 + [("c", "d")])
+    assert reciprocity(follows, multi="keep") == pytest.approx(4 / 6)
+    assert reciprocity(follows) == pytest.approx(2 / 3)
+    assert reciprocity(follows, multi="keep", unit="pairs") == pytest.approx((4 / 6) / (2 - 4 / 6))
+
+
+def test_pairs_identity_holds_for_every_convention():
+    for loops in ("drop", "mutual", "unreciprocated"):
+        for multi in ("collapse", "keep"):
+            r = reciprocity(frame(G4 + [(1, 2)]), loops=loops, multi=multi)
+            pairs = reciprocity(frame(G4 + [(1, 2)]), loops=loops, multi=multi, unit="pairs")
+            assert r == pytest.approx(2 * pairs / (1 + pairs))
+
+
+def test_archive_input_gives_the_same_numbers():
+    archive = em.Archive(follows=frame(G2))
+    assert reciprocity(archive) == reciprocity(frame(G2))
+    assert reciprocity_rho(archive, accounts=["E"]) == pytest.approx(0.6078431372549)
+    assert dyad_census(archive) == (1, 1, 4)
+    assert follow_counts(archive).loc["A"].tolist() == [1, 2, 1]
+
+
+# --------------------------------------------------------------------------- ids
+def test_integer_ids_stay_integers(kernel):
+    big = 1_234_567_890_123_456_789  # a 64-bit id that a float would round
+    follows = pd.DataFrame(
+        {
+            "source": np.array([big, 5, big], dtype=np.int64),
+            "target": np.array([5, big, 7], dtype=np.int64),
+        }
+    )
+    counts = follow_counts(follows, accounts=[3])
+    assert counts.index.dtype == np.int64
+    assert counts.index.name == "account"
+    assert counts.index.tolist() == [3, 5, 7, big]
+    assert counts.loc[big].tolist() == [1, 2, 1]
+    assert counts.dtypes.tolist() == [np.int64] * 3
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "Int64", "uint64", "int64[pyarrow]"])
+def test_dense_integer_ids_of_any_integer_dtype(dtype, kernel):
+    follows = frame([(10, 11), (11, 10), (10, 12)]).astype(dtype)
+    counts = follow_counts(follows, accounts=[13])
+    assert pd.api.types.is_integer_dtype(counts.index.dtype)
+    assert counts.index.tolist() == [10, 11, 12, 13]
+    assert counts["mutuals"].tolist() == [1, 1, 0, 0]
+    assert reciprocity(follows) == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize("dtype", ["object", "str", "string[pyarrow]"])
+def test_string_ids(dtype, kernel):
+    follows = frame([("b", "a"), ("a", "b"), ("a", "c")]).astype(dtype)
+    counts = follow_counts(follows)
+    assert counts.index.tolist() == ["a", "b", "c"]
+    assert counts["following"].tolist() == [2, 1, 0]
+    assert reciprocity(follows) == pytest.approx(2 / 3)
+
+
+def test_accounts_of_the_other_id_kind_are_refused():
+    with pytest.raises(ColumnTypeError, match="accounts"):
+        reciprocity_rho(frame(G4), accounts=["5"])
+    with pytest.raises(ColumnTypeError, match="accounts"):
+        follow_counts(frame(G1), accounts=[5])
+
+
+def test_mixed_id_types_are_refused():
+    with pytest.raises(ColumnTypeError, match="mixes"):
+        follow_counts(frame([(1, "1"), ("a", 2)]))
+
+
+def test_missing_ids_are_ignored_with_a_warning():
+    follows = frame([("a", "b"), ("b", None), ("b", "a")])
+    with pytest.warns(DataQualityWarning, match="1 follow edge"):
+        assert reciprocity(follows) == 1.0
+
+
+# --------------------------------------------------------------------------- errors
+@pytest.mark.parametrize("function", [reciprocity, reciprocity_rho, dyad_census, follow_counts])
+def test_missing_column(function):
+    with pytest.raises(MissingColumnsError, match="target") as info:
+        function(pd.DataFrame({"source": ["a"], "dst": ["b"]}))
+    assert isinstance(info.value, KeyError)
+    assert "dst" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("function", "keyword", "choices"),
+    [
+        (reciprocity, "unit", ["arcs", "pairs"]),
+        (reciprocity, "loops", ["drop", "mutual", "unreciprocated"]),
+        (reciprocity, "multi", ["collapse", "keep"]),
+        (reciprocity_rho, "loops", ["drop", "mutual", "unreciprocated"]),
+        (reciprocity_rho, "multi", ["collapse", "keep"]),
+        (dyad_census, "multi", ["collapse", "keep"]),
+        (follow_counts, "loops", ["drop", "mutual", "unreciprocated"]),
+        (follow_counts, "multi", ["collapse", "keep"]),
+    ],
+)
+def test_bad_keyword(function, keyword, choices):
+    with pytest.raises(InvalidArgumentError) as info:
+        function(frame(G1), **{keyword: "sometimes"})
+    message = str(info.value)
+    assert keyword in message and "sometimes" in message
+    assert all(repr(choice) in message for choice in choices)
+
+
+@pytest.mark.parametrize("function", [reciprocity, reciprocity_rho])
+def test_empty_input_is_nan_with_a_reason(function):
+    with pytest.warns(DataQualityWarning, match="empty"):
+        assert math.isnan(function(frame([])))
+
+
+@pytest.mark.parametrize("function", [reciprocity, reciprocity_rho])
+def test_only_self_follows_is_nan_with_a_reason(function):
+    with pytest.warns(DataQualityWarning, match="self-follow"):
+        assert math.isnan(function(frame([("a", "a")])))
+
+
+def test_empty_follow_counts_and_census():
+    counts = follow_counts(frame([]))
+    assert counts.empty
+    assert counts.columns.tolist() == ["followers", "following", "mutuals"]
+    assert counts.dtypes.tolist() == [np.int64] * 3
+    assert counts.index.name == "account"
+    assert follow_counts(frame([]), accounts=["x", "y"]).loc["y"].tolist() == [0, 0, 0]
+    assert dyad_census(frame([])) == (0, 0, 0)
+    assert dyad_census(frame([]), accounts=["x", "y", "z"]) == (0, 0, 3)
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [nx.Graph([("a", "b")]), nx.DiGraph([("a", "b")]), [("a", "b")], {"a": "b"}, "a,b", None],
+    ids=["undirected-graph", "digraph", "list", "dict", "str", "None"],
+)
+@pytest.mark.parametrize("function", [reciprocity, reciprocity_rho, dyad_census, follow_counts])
+def test_input_that_is_not_a_follow_table(function, garbage):
+    with pytest.raises(UnsupportedBackendError, match="follow table"):
+        function(garbage)
+
+
+def test_other_dataframes_go_to_the_backend(monkeypatch):
+    polars = pytest.importorskip("polars")
+    backend = pytest.importorskip("engagemetrics.metrics._backend")
+    calls = []
+    for name in ("reciprocity_nw", "reciprocity_rho_nw", "dyad_census_nw", "follow_counts_nw"):
+
+        def fake(follows, _name=name, **keywords):
+            calls.append((_name, keywords))
+            return 0.25
+
+        monkeypatch.setattr(backend, name, fake, raising=False)
+    follows = polars.DataFrame({"source": ["a", "b"], "target": ["b", "a"]})
+    assert reciprocity(follows, unit="pairs") == 0.25
+    reciprocity_rho(follows, accounts=["c"])
+    dyad_census(follows)
+    follow_counts(follows, loops="mutual")
+    assert [name for name, _ in calls] == [
+        "reciprocity_nw",
+        "reciprocity_rho_nw",
+        "dyad_census_nw",
+        "follow_counts_nw",
+    ]
+    assert calls[0][1] == {"unit": "pairs", "loops": "drop", "multi": "collapse"}
+    assert calls[3][1]["loops"] == "mutual"
+
+
+@pytest.mark.parametrize("function", [reciprocity, reciprocity_rho, dyad_census, follow_counts])
+def test_input_is_not_mutated(function):
+    follows = pd.DataFrame(
+        {
+            "source": np.array([3, 1, 1, 2, 2], dtype=np.int64),
+            "target": np.array([1, 3, 1, 3, 3], dtype=np.int64),
+            "followed_at": pd.to_datetime(["2024-01-01"] * 5, utc=True),
+        }
+    )
+    before = follows.copy(deep=True)
+    source_values = follows["source"].to_numpy().copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)
+        function(follows)
+    pd.testing.assert_frame_equal(follows, before)
+    np.testing.assert_array_equal(follows["source"].to_numpy(), source_values)
