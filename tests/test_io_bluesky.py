@@ -465,3 +465,18 @@ def test_bad_argument_and_folder(tmp_path: Path) -> None:
 
 def test_lazy_public_name() -> None:
     assert em.read_bluesky_repo is read_bluesky_repo
+
+
+def test_damaged_mst_entry_names_the_file(tmp_path: Path) -> None:
+    node = libipld.encode_dag_cbor({"l": None, "e": [{"k": b"app.bsky.feed.post/x"}]})
+    commit = libipld.encode_dag_cbor(
+        {"did": EGO, "version": 3, "data": _cid(node), "rev": "3kly627gj4k2v", "prev": None}
+    )
+    header = libipld.encode_dag_cbor({"version": 1, "roots": [_cid(commit)]})
+    data = _varint(len(header)) + header
+    for block in (commit, node):
+        data += _varint(len(_cid(block)) + len(block)) + _cid(block) + block
+    path = tmp_path / "damaged.car"
+    path.write_bytes(data)
+    with pytest.raises(CorruptExportError, match=r"damaged.car.*MST entry"):
+        read_bluesky_repo(path)

@@ -158,11 +158,17 @@ def _walk_mst(
         if node.get("l"):
             ordered.append(("node", node["l"]))
         key = b""
-        for entry in node["e"]:
-            key = key[: entry["p"]] + entry["k"]
-            ordered.append(("entry", key.decode("utf-8", "replace"), entry["v"]))
-            if entry.get("t"):
-                ordered.append(("node", entry["t"]))
+        try:
+            for entry in node["e"]:
+                key = key[: entry["p"]] + entry["k"]
+                ordered.append(("entry", key.decode("utf-8", "replace"), entry["v"]))
+                if entry.get("t"):
+                    ordered.append(("node", entry["t"]))
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise CorruptExportError(
+                f"an MST entry lacks its prefix length, key or value ({exc!r}); the CAR "
+                "file is damaged"
+            ) from exc
         stack.extend(reversed(ordered))
 
 
@@ -321,9 +327,12 @@ def read_bluesky_repo(
     acc = _Accumulator(ego, origin, ledger, handle_map)
     missing_nodes = [0]
     in_tree: set[bytes] = set()
-    for key, cid, record in _walk_mst(blocks, commit["data"], missing_nodes):
-        in_tree.add(cid)
-        acc.take(key, record)
+    try:
+        for key, cid, record in _walk_mst(blocks, commit["data"], missing_nodes):
+            in_tree.add(cid)
+            acc.take(key, record)
+    except CorruptExportError as exc:
+        raise CorruptExportError(f"{label}: {exc}") from exc
     _count_outside_tree(blocks, in_tree, origin, ledger)
     ledger.add(
         origin,
