@@ -13,7 +13,6 @@ from .conversation import (
     CONVERSATION_COLUMNS,
     _check_bool,
     _encode_tables,
-    _interactions_of_posts,
     _post_arrays,
     _prepare_follows,
     _prepare_interactions,
@@ -232,11 +231,8 @@ def account_metrics(
     prepared_posts = prepared_interactions = None
     if posts is not None:
         prepared_posts = _prepare_posts(posts)
-        prepared_interactions = (
-            _interactions_of_posts(prepared_posts)
-            if interactions is None
-            else _prepare_interactions(interactions)
-        )
+        if interactions is not None:
+            prepared_interactions = _prepare_interactions(interactions)
     follow_part = _follow_columns(prepared_follows, loops=loops, multi=multi)
 
     extra = [pd.Series(follow_part.index)]

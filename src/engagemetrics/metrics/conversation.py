@@ -61,6 +61,19 @@ def _column_dtypes(columns: Iterable[str]) -> dict[str, str]:
 _POST_KIND_CODE = {k: i for i, k in enumerate(schema.POST_KINDS)}
 _INTERACTION_KIND_CODE = {k: i for i, k in enumerate(schema.INTERACTION_KINDS)}
 _DIRECT = "direct"
+# post kind code -> interaction kind code of the interaction the post makes (-1: none);
+# a thread is a reply to oneself (schema.interactions_from_posts).
+_POST_TO_INTERACTION = np.array(
+    [
+        -1 if k == "post" else _INTERACTION_KIND_CODE["reply" if k == "thread" else k]
+        for k in schema.POST_KINDS
+    ]
+    + [-1],  # the last entry answers a missing kind (code -1)
+    dtype=np.int64,
+)
+# Integer ids spanning at most this many values per id are coded by offset (no sort).
+_DENSE_SPAN_PER_ID = 4
+_DENSE_SPAN_FLOOR = 1 << 16
 _NAT = np.iinfo(np.int64).min
 
 
@@ -398,7 +411,9 @@ def _prepare_follows(follows: Any) -> pd.DataFrame:
 def _visibility(frame: pd.DataFrame, table: str) -> Any:
     if "visibility" in frame.columns:
         return _as_category(frame["visibility"], schema.VISIBILITY_DTYPE, "visibility", table).array
-    return pd.Categorical([None] * len(frame), dtype=schema.VISIBILITY_DTYPE)
+    return pd.Categorical.from_codes(
+        np.full(len(frame), -1, dtype=np.int8), dtype=schema.VISIBILITY_DTYPE
+    )
 
 
 def _is_canonical(
@@ -443,32 +458,50 @@ def _as_string_ids(ids: _Ids) -> Any:
 def _encode(columns: list[_Ids]) -> tuple[pd.Index, list[np.ndarray]]:
     """Codes in ``[0, n)`` for every id of ``columns`` (-1 where missing), ids sorted ascending.
 
-    Integer ids take one argsort of their concatenation and a comparison of
-    neighbours (no hashing: numpy 2.4's ``np.unique`` on int64 is slow, see
-    PERFORMANCE.md); text ids go through ``pandas.factorize(sort=True)``, which
+    Dense integer ids (spanning at most a few values per id) are numbered through a
+    presence table, without a sort; other integer ids take one argsort of their
+    concatenation and a comparison of neighbours (no hashing: numpy 2.4's ``np.unique``
+    on int64 is slow, see PERFORMANCE.md); text ids go through ``pandas.factorize(sort=True)``, which
     pyarrow strings answer with a dictionary encoding. Mixed tables (one with
     integer ids, one with text) are compared as text.
     """
     lengths = [len(c.valid) for c in columns]
     if all(c.integer for c in columns):
-        taken = np.concatenate([c.values[c.valid] for c in columns]) if columns else np.empty(0)
+        everything = [c.values if c.valid.all() else c.values[c.valid] for c in columns]
+        taken = np.concatenate(everything) if everything else np.empty(0, dtype=np.int64)
+        del everything
         taken = taken.astype(np.int64, copy=False)
-        order = np.argsort(taken, kind="stable")
-        ordered = taken[order]
-        first = np.empty(ordered.shape[0], dtype=bool)
-        if first.shape[0]:
-            first[0] = True
-            np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-        codes_taken = np.empty(taken.shape[0], dtype=np.int64)
-        codes_taken[order] = np.cumsum(first) - 1
-        uniques = pd.Index(ordered[first], dtype="int64", name="account")
+        low = int(taken.min()) if taken.shape[0] else 0
+        span = int(taken.max()) - low + 1 if taken.shape[0] else 0
+        if span <= max(_DENSE_SPAN_PER_ID * taken.shape[0], _DENSE_SPAN_FLOOR):
+            # Dense ids (0..n-1 and the like): the id minus the smallest is a position in a
+            # presence table; its running count numbers the ids in order. No sort at all.
+            present = np.zeros(span, dtype=bool)
+            offsets = taken - low
+            present[offsets] = True
+            numbering = np.cumsum(present, dtype=np.int64) - 1
+            codes_taken = numbering[offsets]
+            uniques = pd.Index(np.flatnonzero(present) + low, dtype="int64", name="account")
+        else:
+            order = np.argsort(taken, kind="stable")  # measured faster than quicksort here
+            ordered = taken[order]
+            first = np.empty(ordered.shape[0], dtype=bool)
+            if first.shape[0]:
+                first[0] = True
+                np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+            codes_taken = np.empty(taken.shape[0], dtype=np.int64)
+            codes_taken[order] = np.cumsum(first, dtype=np.int64) - 1
+            uniques = pd.Index(ordered[first], dtype="int64", name="account")
         out, at = [], 0
         for c in columns:
-            codes = np.full(len(c.valid), -1, dtype=np.int64)
             k = int(c.valid.sum())
-            codes[c.valid] = codes_taken[at : at + k]
+            if k == len(c.valid):  # no missing id: the slice is the answer
+                out.append(codes_taken[at : at + k])
+            else:
+                codes = np.full(len(c.valid), -1, dtype=np.int64)
+                codes[c.valid] = codes_taken[at : at + k]
+                out.append(codes)
             at += k
-            out.append(codes)
         return uniques, out
     texts = [pd.Series(_as_string_ids(c), dtype=schema.ID_DTYPE) for c in columns]
     joined = pd.concat(texts, ignore_index=True) if texts else pd.Series([], dtype=schema.ID_DTYPE)
@@ -476,7 +509,10 @@ def _encode(columns: list[_Ids]) -> tuple[pd.Index, list[np.ndarray]]:
     codes_all = np.asarray(codes_all, dtype=np.int64)
     bounds = np.cumsum([0, *lengths])
     out = [codes_all[bounds[i] : bounds[i + 1]] for i in range(len(columns))]
-    return pd.Index(np.asarray(uniques, dtype=object), dtype=schema.ID_DTYPE, name="account"), out
+    uniques = pd.Index(uniques, name="account")
+    if uniques.dtype != schema.ID_DTYPE:
+        uniques = uniques.astype(schema.ID_DTYPE)
+    return uniques, out
 
 
 def _ns(series: pd.Series) -> np.ndarray:
@@ -520,9 +556,20 @@ def _encode_tables(
     follows: pd.DataFrame | None,
     extra: list[Any],
 ) -> _Encoded:
+    """Encode every id of the tables at once; ``interactions=None`` derives them from posts.
+
+    Derived interactions follow :func:`engagemetrics.schema.interactions_from_posts`
+    (without mentions or likes, which posts do not carry): a reply or thread is a
+    ``reply`` to its parent author, a repost or quote an interaction of that kind to the
+    original author. They are taken from the encoded post columns directly, so a large
+    posts table is neither copied nor turned into text.
+    """
+    derive = posts is not None and interactions is None
     columns: list[_Ids] = []
     if posts is not None:
         columns.append(_ids(posts["author"]))
+        if derive:
+            columns.append(_ids(posts["parent_author"]))
     if interactions is not None:
         columns += [_ids(interactions["actor"]), _ids(interactions["target"])]
     if follows is not None:
@@ -537,22 +584,39 @@ def _encode_tables(
             codes[0],
             _codes_of(posts["kind"], schema.POST_KIND_DTYPE),
             _ns(posts["created_at"]),
-            np.asarray(posts["visibility"].astype(object) == _DIRECT, dtype=bool),
+            _is_direct(posts["visibility"]),
         )
         at = 1
+        if derive:
+            parent = codes[1]
+            at = 2
+            made = _POST_TO_INTERACTION[p.kind]
+            directed = (parent >= 0) & (made >= 0)
+            i = _Interactions(
+                p.author[directed],
+                parent[directed],
+                made[directed],
+                p.ns[directed],
+                p.direct[directed],
+            )
     if interactions is not None:
         i = _Interactions(
             codes[at],
             codes[at + 1],
             _codes_of(interactions["kind"], schema.INTERACTION_KIND_DTYPE),
             _ns(interactions["created_at"]),
-            np.asarray(interactions["visibility"].astype(object) == _DIRECT, dtype=bool),
+            _is_direct(interactions["visibility"]),
         )
         at += 2
     if follows is not None:
         fs, ft = codes[at], codes[at + 1]
         at += 2
     return _Encoded(ids, p, i, fs, ft, codes[at:])
+
+
+def _is_direct(visibility: pd.Series) -> np.ndarray:
+    codes = _codes_of(visibility, schema.VISIBILITY_DTYPE)
+    return codes == schema.VISIBILITIES.index(_DIRECT)
 
 
 def _sorted_distinct(keys: np.ndarray) -> np.ndarray:
@@ -755,11 +819,7 @@ def conversation_counts(
     include_direct = _check_bool(include_direct, "include_direct")
     include_self = _check_bool(include_self, "include_self")
     prepared_posts = _prepare_posts(posts)
-    prepared_interactions = (
-        _interactions_of_posts(prepared_posts)
-        if interactions is None
-        else _prepare_interactions(interactions)
-    )
+    prepared_interactions = None if interactions is None else _prepare_interactions(interactions)
     prepared_follows = None if follows is None else _prepare_follows(follows)
     enc = _encode_tables(prepared_posts, prepared_interactions, prepared_follows, [])
     arrays = _post_arrays(enc, window, include_direct, include_self)
@@ -771,31 +831,6 @@ def conversation_counts(
     if follows is not None:
         columns.append("followee_engagement")
     return _frame(arrays, rows, enc.ids[rows], columns)
-
-
-def _interactions_of_posts(posts: pd.DataFrame) -> pd.DataFrame:
-    """Reply, repost and quote interactions of prepared posts, ids kept in their dtype.
-
-    The rule of :func:`engagemetrics.schema.interactions_from_posts` without mentions or
-    likes (posts carry neither), applied to the prepared columns so that integer ids
-    are not converted to text.
-    """
-    has_parent = posts["parent_author"].notna().to_numpy()
-    kind = _codes_of(posts["kind"], schema.POST_KIND_DTYPE)
-    directed = has_parent & (kind != _POST_KIND_CODE["post"]) & (kind >= 0)
-    taken = posts[directed]
-    # thread -> reply; repost and quote keep their names
-    names = np.array(schema.POST_KINDS, dtype=object)[kind[directed]]
-    names[names == "thread"] = "reply"
-    return pd.DataFrame(
-        {
-            "actor": taken["author"].array,
-            "target": taken["parent_author"].array,
-            "kind": pd.Categorical(names, dtype=schema.INTERACTION_KIND_DTYPE),
-            "created_at": taken["created_at"].array,
-            "visibility": taken["visibility"].array,
-        }
-    )
 
 
 # =========================================================================== ego_metrics
