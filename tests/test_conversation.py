@@ -420,3 +420,62 @@ def test_normalized_entropy_by_hand():
     assert math.isnan(normalized_entropy([])) and math.isnan(normalized_entropy([0]))
     with pytest.raises(InvalidArgumentError):
         normalized_entropy([-2, 1])
+
+
+# --------------------------------------------------------------------------- cross-checks
+def test_derived_interactions_match_schema_rule():
+    # conversation_counts derives interactions from the encoded posts; the foundation's
+    # schema.interactions_from_posts is an independent implementation of the same rule
+    posts = em.schema.posts_table(hand_posts())
+    derived = conversation_counts(posts, follows=hand_follows(), include_self=True)
+    explicit = conversation_counts(
+        posts,
+        interactions=em.schema.interactions_from_posts(posts),
+        follows=hand_follows(),
+        include_self=True,
+    )
+    pd.testing.assert_frame_equal(derived, explicit)
+
+
+def _random_posts(seed: int, n: int = 60) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    kinds = rng.choice(["post", "reply", "thread", "repost", "quote"], n)
+    authors = rng.integers(0, 6, n)
+    parents = rng.integers(0, 8, n)
+    parent_author = np.where(kinds == "thread", authors, parents).astype(object)
+    parent_author[kinds == "post"] = None
+    return pd.DataFrame(
+        {
+            "post_id": np.arange(n),
+            "author": authors,
+            "created_at": pd.Timestamp("2026-01-01", tz="UTC")
+            + pd.to_timedelta(rng.integers(0, 90 * 86400, n), unit="s"),
+            "kind": kinds,
+            "parent_author": pd.array(parent_author, dtype="Int64"),
+            "visibility": rng.choice(["public", "direct"], n, p=[0.85, 0.15]),
+        }
+    )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_invariants_on_random_tables(seed):
+    posts = _random_posts(seed)
+    cut = "2026-02-10T05:00:00"
+    whole = conversation_counts(posts)
+    first = conversation_counts(posts, end=cut)
+    second = conversation_counts(posts, start=cut)
+    counts = ["posts", "replies", "broadcasts", "threads", "reposts", "quotes"]
+    # adjacent half-open windows add up: nothing counted twice or lost at the boundary
+    pd.testing.assert_frame_equal(first[counts] + second[counts], whole[counts])
+    # the kinds partition the posts
+    kinds = whole["replies"] + whole["broadcasts"] + whole["reposts"] + whole["quotes"]
+    assert (kinds == whole["posts"]).all()
+    assert (whole["outreach_breadth"] <= whole["replies"]).all()
+    share = whole["reply_share"].dropna()
+    assert ((share >= 0) & (share <= 1)).all()
+    # DMs excluded by default: counted with include_direct, by an independent count
+    direct = conversation_counts(posts, include_direct=True)
+    per_author = posts.groupby("author").size()
+    assert direct["posts"].to_dict() == per_author.to_dict()
+    public = posts[posts["visibility"] != "direct"].groupby("author").size()
+    assert whole["posts"][whole["posts"] > 0].to_dict() == public.to_dict()
