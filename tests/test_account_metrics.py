@@ -277,11 +277,10 @@ def test_nodexl_per_vertex_pair_ratio():
 
 def test_other_dataframe_kinds_go_to_the_backend():
     pl = pytest.importorskip("polars")
-    backend = pytest.importorskip("engagemetrics.metrics._backend")
-    if not hasattr(backend, "account_metrics_nw"):
-        pytest.skip("the narwhals backend has no account_metrics_nw yet")
-    follows = pl.from_pandas(hand_follows())
-    m = account_metrics(follows)
-    expected = account_metrics(hand_follows())
-    got = m.to_pandas() if hasattr(m, "to_pandas") else m
-    assert got["followers"].tolist() == expected["followers"].tolist()
+    m = account_metrics(pl.from_pandas(hand_follows()), pl.from_pandas(hand_posts()))
+    assert isinstance(m, pl.DataFrame)  # computed by the polars engine, not converted here
+    got = m.to_pandas().set_index("account")
+    expected = account_metrics(hand_follows(), hand_posts())
+    assert got.index.tolist() == expected.index.tolist()
+    assert got.columns.tolist() == expected.columns.tolist()
+    assert np.allclose(got.to_numpy(dtype=float), expected.to_numpy(dtype=float), equal_nan=True)

@@ -201,7 +201,6 @@ def account_metrics(
     elif follows is not None and not isinstance(follows, (pd.DataFrame, dict)):
         from ._backend import account_metrics_nw
 
-        extra = {} if accounts is None else {"accounts": accounts}
         return account_metrics_nw(
             follows,
             posts,
@@ -210,9 +209,9 @@ def account_metrics(
             end=end,
             loops=loops,
             multi=multi,
+            accounts=accounts,
             include_direct=include_direct,
             include_self=include_self,
-            **extra,
         )
     window = _window(start, end)
     include_direct = _check_bool(include_direct, "include_direct")
