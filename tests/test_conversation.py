@@ -479,3 +479,11 @@ def test_invariants_on_random_tables(seed):
     assert direct["posts"].to_dict() == per_author.to_dict()
     public = posts[posts["visibility"] != "direct"].groupby("author").size()
     assert whole["posts"][whole["posts"] > 0].to_dict() == public.to_dict()
+
+
+def test_exclusions_are_logged_at_debug(caplog):
+    with caplog.at_level("DEBUG", logger="engagemetrics"):
+        conversation_counts(hand_posts(), start=START, end=END)
+    # outside [START, END): p9 (at end) and c1 (before) = 2 of 15; the DM p8 is inside
+    assert "2 of 15 posts outside the window" in caplog.text
+    assert "1 direct messages excluded" in caplog.text

@@ -13,6 +13,7 @@ from .conversation import (
     CONVERSATION_COLUMNS,
     _check_bool,
     _encode_tables,
+    _log_exclusions,
     _post_arrays,
     _prepare_follows,
     _prepare_interactions,
@@ -252,6 +253,7 @@ def account_metrics(
     columns = list(FOLLOW_COLUMNS)
     if posts is not None:
         data.update(_post_arrays(enc, window, include_direct, include_self))
+        _log_exclusions(enc, window, include_direct, "account_metrics")
         present[enc.posts.author] = True  # type: ignore[union-attr]
         present[enc.interactions.actor] = True  # type: ignore[union-attr]
         columns = list(ACCOUNT_COLUMNS)

@@ -199,10 +199,11 @@ def _nonnegative(values: Any, name: str) -> np.ndarray:
         raise InvalidArgumentError(
             f"{name} expects numbers (e.g. reply counts per account), got {values!r}"
         ) from exc
-    if not np.all(np.isfinite(x)) or np.any(x < 0):
+    bad = ~(np.isfinite(x) & (x >= 0))
+    if bad.any():
         raise InvalidArgumentError(
-            f"{name} expects non-negative finite amounts, got {x[~(np.isfinite(x) & (x >= 0))][:3]!r}"
-            "; drop missing values and pass counts"
+            f"{name} expects non-negative finite amounts, found {x[bad][:3].tolist()!r}; "
+            "drop missing values and pass counts"
         )
     return x
 
@@ -688,6 +689,22 @@ def _post_arrays(
     return out
 
 
+def _log_exclusions(enc: _Encoded, window: _Window, include_direct: bool, where: str) -> None:
+    """Say at DEBUG level how many posts the window and the DM convention left out."""
+    if not logger.isEnabledFor(logging.DEBUG) or enc.posts is None:
+        return
+    inside = window.mask(enc.posts.ns)
+    direct = int((inside & enc.posts.direct).sum()) if not include_direct else 0
+    logger.debug(
+        "%s: %d of %d posts outside the window [start, end); %d direct messages excluded "
+        "(include_direct=False)",
+        where,
+        int((~inside).sum()),
+        inside.shape[0],
+        direct,
+    )
+
+
 def _kept_interactions(
     enc: _Encoded, window: _Window, include_direct: bool, include_self: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -730,10 +747,12 @@ def conversation_counts(
     ----------
     posts : pandas.DataFrame
         A posts table (``post_id``, ``author``, ``created_at``, ``kind``; optional
-        ``parent_author``, ``visibility``). A canonical table is used as it is; a frame
-        with integer ``author`` ids keeps them as integers; anything else is validated
-        with :func:`engagemetrics.schema.posts_table` (rows it cannot take are dropped
-        with a :class:`~engagemetrics.DataQualityWarning`).
+        ``parent_author``, ``visibility``). A canonical table is used as it is. A frame
+        with integer ``author`` ids (integer or missing ``parent_author``) and no missing
+        author, time or kind keeps its integer ids and is taken as it is (``post_id`` is
+        not checked for duplicates). Anything else is validated with
+        :func:`engagemetrics.schema.posts_table`, which turns ids into text; rows it cannot
+        take are dropped with a :class:`~engagemetrics.DataQualityWarning`.
     interactions : pandas.DataFrame, optional
         An interactions table (``actor``, ``target``, ``kind``, ``created_at``,
         ``visibility``). Default: derived from ``posts`` by the rule of
@@ -823,6 +842,7 @@ def conversation_counts(
     prepared_follows = None if follows is None else _prepare_follows(follows)
     enc = _encode_tables(prepared_posts, prepared_interactions, prepared_follows, [])
     arrays = _post_arrays(enc, window, include_direct, include_self)
+    _log_exclusions(enc, window, include_direct, "conversation_counts")
     present = np.zeros(len(enc.ids), dtype=bool)
     present[enc.posts.author] = True  # type: ignore[union-attr]
     present[enc.interactions.actor] = True  # type: ignore[union-attr]
