@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
@@ -210,3 +211,32 @@ def test_errors():
     a.posts = a.posts.drop(columns="kind")
     with pytest.raises(MissingColumnsError):
         ego_metrics(a)
+
+
+@pytest.mark.samples
+def test_real_twitter_archive(samples):
+    folder = samples / "twitter" / "milahu-twitter-milahu104-2026-03-06"
+    archive = em.read_twitter_archive(folder)
+    m = ego_metrics(archive)
+    row = m.iloc[0]
+    # samples/README.md: 61 followers, 167 following, 6 mutual
+    assert (row["followers"], row["following"], row["mutuals"]) == (61, 167, 6)
+    # 2,045 tweets: 1,780 replies of which 42 to herself (threads), plus 13 mention-only
+    # tweets that are addressed to an account (replies by METRICS.md): 1780 - 42 + 13
+    assert row["posts"] == 2045
+    assert row["threads"] == 42
+    assert row["replies"] == 1780 - 42 + 13
+    assert row["reposts"] == 239
+    # outreach breadth counted independently: distinct reply-to users other than the ego
+    text = (folder / "data" / "tweets.js").read_text(encoding="utf-8")
+    tweets = json.loads(text[text.index("[") :])
+    replied = {
+        t["tweet"]["in_reply_to_user_id_str"]
+        for t in tweets
+        if t["tweet"].get("in_reply_to_user_id_str")
+        and t["tweet"]["in_reply_to_user_id_str"] != archive.ego
+    }
+    assert row["outreach_breadth"] == len(replied)
+    # the yearly rows add up to the whole
+    years = ego_metrics(archive, freq="YE")
+    assert years["posts"].sum() == 2045 and years["replies"].sum() == row["replies"]
