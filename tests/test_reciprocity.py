@@ -247,6 +247,12 @@ def test_accounts_of_the_other_id_kind_are_refused():
         follow_counts(frame(G1), accounts=[5])
 
 
+def test_integer_ids_in_an_object_column_match_integer_accounts():
+    follows = frame(G4).astype(object)
+    assert reciprocity_rho(follows, accounts=[5]) == pytest.approx((0.5 - 0.2) / 0.8)
+    assert follow_counts(follows, accounts=[5]).index.tolist() == [1, 2, 3, 4, 5]
+
+
 def test_mixed_id_types_are_refused():
     with pytest.raises(ColumnTypeError, match="mixes"):
         follow_counts(frame([(1, "1"), ("a", 2)]))

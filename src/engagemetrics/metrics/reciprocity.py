@@ -193,15 +193,22 @@ def _extra_accounts(accounts: Iterable[Any] | None, coded: _Coded | None) -> pd.
     extra = pd.Index(list(accounts) if not isinstance(accounts, pd.Index) else accounts)
     extra = extra.dropna().unique()
     if coded is not None and len(extra) and coded.n_codes:
-        ids_are_int = coded.offset is not None or pd.api.types.is_integer_dtype(coded.id_dtype)
-        extra_is_int = pd.api.types.is_integer_dtype(extra.dtype)
-        if ids_are_int != extra_is_int:
+        assert coded.offset is not None or coded.uniques is not None
+        ids_kind = "integer" if coded.uniques is None else _id_kind(coded.uniques)
+        if {ids_kind, _id_kind(extra)} == {"integer", "string"}:
             raise ColumnTypeError(
                 f"accounts= holds {extra.dtype} ids but the follow table's ids are "
                 f"{coded.id_dtype}; an id of one kind never equals an id of the other, so "
                 "convert one side (e.g. accounts=[str(a) for a in accounts])"
             )
     return extra
+
+
+def _id_kind(ids: pd.Index) -> str:
+    """ "integer", "string" or another pandas inferred kind of some ids."""
+    if pd.api.types.is_integer_dtype(ids.dtype):
+        return "integer"
+    return pd.api.types.infer_dtype(ids, skipna=True)
 
 
 def _n_accounts(coded: _Coded, counts_present: np.ndarray, extra: pd.Index) -> int:
@@ -213,8 +220,10 @@ def _n_accounts(coded: _Coded, counts_present: np.ndarray, extra: pd.Index) -> i
     return n
 
 
-def _empty_warning(function: str, why: str) -> None:
-    warnings.warn(f"{function}() is undefined: {why}; returning NaN", DataQualityWarning, 3)
+def _empty_warning(function: str, why: str, *, depth: int = 0) -> None:
+    # depth: frames between the public function and this one, so the warning names the caller.
+    message = f"{function}() is undefined: {why}; returning NaN"
+    warnings.warn(message, DataQualityWarning, stacklevel=3 + depth)
 
 
 def _log_conventions(arcs: _kernels.SortedArcs, loops: str, multi: str) -> None:
@@ -230,10 +239,14 @@ def _log_conventions(arcs: _kernels.SortedArcs, loops: str, multi: str) -> None:
         )
 
 
-def _prepare(follows: pd.DataFrame, multi: str, loops: str) -> tuple[_Coded, _kernels.SortedArcs]:
+def _prepare(
+    follows: pd.DataFrame, multi: str, loops: str, *, graph_level: bool
+) -> tuple[_Coded, _kernels.SortedArcs]:
     coded = _encode(follows)
+    # Copies per mutual pair matter only to graph reciprocity of a multigraph.
+    with_multiplicity = graph_level and multi == "keep"
     arcs = _kernels.sort_arcs(
-        coded.source, coded.target, coded.n_codes, with_multiplicity=multi == "keep"
+        coded.source, coded.target, coded.n_codes, with_multiplicity=with_multiplicity
     )
     _log_conventions(arcs, loops, multi)
     return coded, arcs
@@ -315,7 +328,7 @@ def follow_counts(
     if table is None:
         return _backend().follow_counts_nw(follows, loops=loops, multi=multi, accounts=accounts)
 
-    coded, arcs = _prepare(table, multi, loops)
+    coded, arcs = _prepare(table, multi, loops, graph_level=False)
     extra = _extra_accounts(accounts, coded)
     counts = _kernels.node_counts(
         arcs, coded.source, coded.target, coded.n_codes, loops=loops, multi=multi
@@ -424,7 +437,7 @@ def reciprocity(
     if len(table) == 0:
         _empty_warning("reciprocity", "the follow table is empty")
         return math.nan
-    _, arcs = _prepare(table, multi, loops)
+    _, arcs = _prepare(table, multi, loops, graph_level=True)
     counts = _kernels.graph_counts(arcs, loops=loops, multi=multi)
     return _ratio(counts, unit, "reciprocity")
 
@@ -432,7 +445,7 @@ def reciprocity(
 def _ratio(counts: _kernels.GraphCounts, unit: str, function: str) -> float:
     if counts.arcs == 0:
         why = "every edge is a self-follow, and loops='drop'" if counts.loops else "no edges"
-        _empty_warning(function, why)
+        _empty_warning(function, why, depth=1)
         return math.nan
     r = counts.reciprocated_arcs / counts.arcs
     return r / (2.0 - r) if unit == "pairs" else r
@@ -497,7 +510,7 @@ def reciprocity_rho(
         _extra_accounts(accounts, None)
         _empty_warning("reciprocity_rho", "the follow table is empty")
         return math.nan
-    coded, arcs = _prepare(table, multi, loops)
+    coded, arcs = _prepare(table, multi, loops, graph_level=True)
     extra = _extra_accounts(accounts, coded)
     counts = _kernels.graph_counts(arcs, loops=loops, multi=multi)
     r = _ratio(counts, "arcs", "reciprocity_rho")
@@ -581,7 +594,7 @@ def dyad_census(
     if len(table) == 0:
         n = len(_extra_accounts(accounts, None))
         return DyadCensus(0, 0, n * (n - 1) // 2)
-    coded, arcs = _prepare(table, "collapse", "drop")
+    coded, arcs = _prepare(table, "collapse", "drop", graph_level=True)
     extra = _extra_accounts(accounts, coded)
     counts = _kernels.graph_counts(arcs, loops="drop", multi="collapse")
     n = _n_accounts(coded, _present_codes(coded), extra)
