@@ -370,3 +370,9 @@ def test_input_is_not_mutated(function):
         function(follows)
     pd.testing.assert_frame_equal(follows, before)
     np.testing.assert_array_equal(follows["source"].to_numpy(), source_values)
+
+
+def test_accounts_given_as_one_string_is_refused():
+    # networkx would iterate "abc" letter by letter; we say what we expected.
+    with pytest.raises(InvalidArgumentError, match="iterable of account ids"):
+        reciprocity_rho(frame(G1), accounts="abc")

@@ -189,3 +189,16 @@ def test_rho_matches_formula_from_networkx_counts(drawn, loops, multi, n_isolate
     r = nx.overall_reciprocity(graph)
     density = arcs / (n * (n - 1))
     assert math.isclose(ours, (r - density) / (1 - density), abs_tol=1e-12)
+
+
+@SETTINGS
+@given(edge_lists())
+def test_dice_with_loops_as_mutuals_matches_networkx_node_reciprocity(drawn):
+    edges, kind = drawn
+    edges = _ids(edges, kind)
+    graph = nx.DiGraph(edges)
+    # networkx's node level counts a self-follow as a mutual (u in pred(u) & succ(u)).
+    expected = nx.reciprocity(graph, list(graph.nodes))
+    counts = follow_counts(_frame(edges), loops="mutual")
+    dice = 2 * counts["mutuals"] / (counts["followers"] + counts["following"])
+    assert dice.to_dict() == pytest.approx(expected)
