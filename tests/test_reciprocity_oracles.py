@@ -1,4 +1,4 @@
-"""Property tests: reciprocity metrics against networkx and igraph on random multigraphs with loops."""
+"""Property tests: reciprocity metrics against networkx and igraph on multigraphs with loops."""
 
 from __future__ import annotations
 

@@ -9,11 +9,12 @@ After one sort,
   directions of one pair: a mutual (reciprocated) pair,
 - a self-follow ``u -> u`` has direction bit 0 and no partner, so it is never mutual.
 
-Per-account counts are ``np.bincount`` of the raw edges, corrected by the few duplicate copies
-and self-follows; only the duplicates and the mutual pairs are decoded. No hashing (``np.unique`` and
-``np.isin`` on int64 use a hash table in numpy 2.4 and ran 35-55x slower than a sort plus a
-comparison of neighbours, see PERFORMANCE.md). When the codes do not fit in 31 bits the packed
-key would overflow and the kernel falls back to ``np.lexsort`` on the three columns.
+Per-account counts are ``np.bincount`` of the raw edges, corrected by the few duplicate
+copies and self-follows; only the duplicates and the mutual pairs are decoded. No hashing
+(``np.unique`` and ``np.isin`` on int64 use a hash table in numpy 2.4 and ran 35-55x slower
+than a sort plus a comparison of neighbours, see PERFORMANCE.md). When the codes do not fit
+in 31 bits the packed key would overflow, and the kernel falls back to ``np.lexsort`` on the
+three columns.
 """
 
 from __future__ import annotations
