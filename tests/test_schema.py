@@ -160,3 +160,13 @@ def test_accounts_table_keeps_last_handle():
 def test_ledger_refuses_unknown_action():
     with pytest.raises(em.InvalidArgumentError):
         schema.Ledger().add("s", "k", "r", action="ignored")
+
+
+def test_archive_copy_does_not_double_the_flags():
+    a = em.Archive(follows={"source": ["a", "a", "c", None], "target": ["b", "b", "c", "x"]})
+    b = a.replace().replace()
+    pdt.assert_frame_equal(
+        a.ledger.sort_values("reason").reset_index(drop=True),
+        b.ledger.sort_values("reason").reset_index(drop=True),
+    )
+    assert a.ledger["count"].sum() == 3  # one dropped, one duplicate, one self-follow

@@ -75,7 +75,8 @@ class Archive:
         if self.exported_at is not None and self.exported_at.tzinfo is None:
             self.exported_at = self.exported_at.tz_localize("UTC")
         book = schema.Ledger()
-        book.extend(ledger)
+        # The tables below recompute their structural flags; take only the rest.
+        book.extend(ledger, structural=False)
 
         def take(table: pd.DataFrame) -> pd.DataFrame:
             book.extend(schema.ledger_of(table))

@@ -103,6 +103,11 @@ ACCOUNTS_COLUMNS = ("account_id", "handle", "display_name")
 LEDGER_COLUMNS = ("source", "record_kind", "count", "reason", "action")
 
 _LEDGER_ATTR = "ledger"
+_SELF_FOLLOW = "self-follow (metrics drop it: loops='drop')"
+_DUPLICATE_EDGE = "duplicate edge (metrics collapse it: multi='collapse')"
+_SELF_INTERACTION = "self-interaction (kept; metrics exclude it by default)"
+# Flags computed from a table's own rows: recomputed on every validation, never carried.
+_STRUCTURAL_REASONS = frozenset({_SELF_FOLLOW, _DUPLICATE_EDGE, _SELF_INTERACTION})
 _ACTIONS = ("dropped", "flagged")
 
 
@@ -141,17 +146,18 @@ class Ledger:
         key = (str(source), str(record_kind), str(reason), action)
         self._counts[key] = self._counts.get(key, 0) + count
 
-    def extend(self, frame: pd.DataFrame | None, *, dropped_only: bool = False) -> None:
+    def extend(self, frame: pd.DataFrame | None, *, structural: bool = True) -> None:
         """Add every row of a ledger DataFrame.
 
-        With ``dropped_only=True`` the ``"flagged"`` rows are skipped: constructors
-        recompute flags from the table they return, so a table validated twice is
-        not flagged twice.
+        With ``structural=False`` the flags that the table constructors recompute
+        from the table itself (self-follows, duplicate edges, self-interactions) are
+        skipped, so a table validated twice, or an archive copied with
+        :meth:`Archive.replace`, is not flagged twice.
         """
         if frame is None or len(frame) == 0:
             return
         for row in frame.itertuples(index=False):
-            if dropped_only and row.action != "dropped":
+            if not structural and row.reason in _STRUCTURAL_REASONS:
                 continue
             self.add(row.source, row.record_kind, row.reason, row.count, action=row.action)
 
@@ -425,7 +431,7 @@ def follows_table(
     frame = _require_frame(data, "follows")
     _require_columns(frame, "follows", [source, target])
     ledger = Ledger()
-    ledger.extend(_ledger_from_attrs(frame.attrs.get(_LEDGER_ATTR)), dropped_only=True)
+    ledger.extend(_ledger_from_attrs(frame.attrs.get(_LEDGER_ATTR)), structural=False)
     out = pd.DataFrame(
         {
             "source": to_id(frame[source], column=source, table="follows").to_numpy(),
@@ -449,10 +455,10 @@ def follows_table(
     ledger.add(origin, "follow", "source or target id missing", int(missing.sum()))
     out = out[~missing].reset_index(drop=True)
     loops = out["source"] == out["target"]
-    ledger.add(origin, "follow", "self-follow (metrics drop it: loops='drop')", int(loops.sum()),
+    ledger.add(origin, "follow", _SELF_FOLLOW, int(loops.sum()),
                action="flagged")
     dup = out.duplicated(["source", "target"])
-    ledger.add(origin, "follow", "duplicate edge (metrics collapse it: multi='collapse')",
+    ledger.add(origin, "follow", _DUPLICATE_EDGE,
                int(dup.sum()), action="flagged")
     return _attach(out, ledger)
 
@@ -504,7 +510,7 @@ def posts_table(
         frame = _rename(frame, columns)
     _require_columns(frame, "posts", ["post_id", "author", "created_at", "kind"])
     ledger = Ledger()
-    ledger.extend(_ledger_from_attrs(frame.attrs.get(_LEDGER_ATTR)), dropped_only=True)
+    ledger.extend(_ledger_from_attrs(frame.attrs.get(_LEDGER_ATTR)), structural=False)
     n = len(frame)
     out = pd.DataFrame(index=pd.RangeIndex(n))
     for col in ("post_id", "author"):
@@ -580,7 +586,7 @@ def interactions_table(
         frame = _rename(frame, columns)
     _require_columns(frame, "interactions", ["actor", "target", "kind"])
     ledger = Ledger()
-    ledger.extend(_ledger_from_attrs(frame.attrs.get(_LEDGER_ATTR)), dropped_only=True)
+    ledger.extend(_ledger_from_attrs(frame.attrs.get(_LEDGER_ATTR)), structural=False)
     n = len(frame)
     out = pd.DataFrame(index=pd.RangeIndex(n))
     out["actor"] = to_id(frame["actor"], column="actor", table="interactions").to_numpy()
@@ -618,7 +624,7 @@ def interactions_table(
     ledger.add(origin, "interaction", "actor, target or kind missing", int(missing.sum()))
     out = out[~missing].reset_index(drop=True)
     out["is_self"] = (out["actor"] == out["target"]).astype(bool)
-    ledger.add(origin, "interaction", "self-interaction (kept; metrics exclude it by default)",
+    ledger.add(origin, "interaction", _SELF_INTERACTION,
                int(out["is_self"].sum()), action="flagged")
     return _attach(out, ledger)
 
