@@ -376,3 +376,13 @@ def test_accounts_given_as_one_string_is_refused():
     # networkx would iterate "abc" letter by letter; we say what we expected.
     with pytest.raises(InvalidArgumentError, match="iterable of account ids"):
         reciprocity_rho(frame(G1), accounts="abc")
+
+
+def test_copies_of_a_self_follow_under_keep_and_mutual(kernel):
+    # igraph on this multigraph: reciprocity(ignore_loops=False) 0.8, mode="ratio" 2/3,
+    # dyad_census (1, 0, 2): 2 min(2, 1) + 2 loop copies = 4 reciprocated of 5 arcs.
+    follows = frame([("a", "b"), ("a", "b"), ("b", "a"), ("c", "c"), ("c", "c")])
+    assert reciprocity(follows, loops="mutual", multi="keep") == pytest.approx(0.8)
+    assert reciprocity(follows, loops="mutual", multi="keep", unit="pairs") == pytest.approx(2 / 3)
+    assert reciprocity(follows, loops="mutual") == pytest.approx(1.0)  # 2 + 1 loop of 3
+    assert dyad_census(follows, multi="keep") == DyadCensus(1, 0, 2)
