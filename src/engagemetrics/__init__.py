@@ -47,6 +47,10 @@ _LAZY = {
     "dyad_census": "engagemetrics.metrics.reciprocity",
     "account_metrics": "engagemetrics.metrics.accounts",
     "ego_metrics": "engagemetrics.metrics.conversation",
+    "conversation_counts": "engagemetrics.metrics.conversation",
+    "gini": "engagemetrics.metrics.conversation",
+    "normalized_entropy": "engagemetrics.metrics.conversation",
+    "follow_counts": "engagemetrics.metrics.reciprocity",
     "load": "engagemetrics.io.load",
     "read_twitter_archive": "engagemetrics.io.twitter",
     "read_mastodon_archive": "engagemetrics.io.mastodon",
@@ -108,5 +112,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from .io.research import read_activity_log, read_edge_list  # noqa: F401
     from .io.twitter import read_twitter_archive  # noqa: F401
     from .metrics.accounts import account_metrics  # noqa: F401
-    from .metrics.conversation import ego_metrics  # noqa: F401
-    from .metrics.reciprocity import dyad_census, reciprocity, reciprocity_rho  # noqa: F401
+    from .metrics.conversation import (  # noqa: F401
+        conversation_counts,
+        ego_metrics,
+        gini,
+        normalized_entropy,
+    )
+    from .metrics.reciprocity import (  # noqa: F401
+        dyad_census,
+        follow_counts,
+        reciprocity,
+        reciprocity_rho,
+    )
