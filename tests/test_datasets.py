@@ -597,3 +597,29 @@ def test_demo_export_loads(tmp_path):
     assert (len(back.following()), len(back.followers())) == (300, 600)
     demo = em.datasets.demo()
     assert _kind_counts(back, with_direct=True) == _kind_counts(demo, with_direct=False)
+
+
+@pytest.mark.parametrize("source", em.datasets.PLATFORMS)
+@pytest.mark.parametrize("target", ["twitter", "mastodon", "bluesky", "instagram", "linkedin"])
+def test_any_archive_writes_as_any_platform(source, target, tmp_path):
+    """Ids of another platform get stand-ins of the target's shape; the follow graph survives."""
+    pytest.importorskip("engagemetrics.io.load")
+    a = generate_account(seed=4, n_accounts=60, n_posts=60, platform=source)
+    name = {"bluesky": "repo.car"}.get(target, "export.zip")
+    path = write_export(a, tmp_path / name, platform=target)
+    if target == "mastodon":
+        back = em.read_mastodon_archive(path, following=tmp_path / "following_accounts.csv")
+    else:
+        back = em.load(path)
+    mutual = a.following() & a.followers()
+    expected = len(mutual) if target == "linkedin" else len(a.following())
+    assert len(back.following()) == expected
+    if target in ("twitter", "mastodon", "bluesky"):
+        mine = _ego_posts(a)
+        written = mine if target == "mastodon" else mine[mine["visibility"] != "direct"]
+        assert len(back.posts) == len(written)
+        # Nothing is lost but what the format cannot carry: X's like.js has no author.
+        assert not (mine["visibility"] == "direct").any()  # too small for DMs
+        n_likes = len(_ego_interactions(a, "like", with_direct=True))
+        dropped = back.ledger.loc[back.ledger["action"] == "dropped", "count"].sum()
+        assert int(dropped) == (n_likes if target == "twitter" else 0)

@@ -530,6 +530,11 @@ def _host_of(uri: str) -> str:
     return match.group(1) if match else _DEFAULT_MASTODON_HOST
 
 
+# Ids that already are ActivityPub actor / status URIs (others get one made up).
+_ACTOR_URI = re.compile(r"^https?://[^/]+/(?:ap/)?users/[^/]+$")
+_STATUS_URI = re.compile(r"^https?://[^/]+/(?:ap/)?users/[^/]+/statuses/[^/]+(?:/activity)?$")
+
+
 class _MastodonIds:
     """Actor URIs, accts and status URIs for any archive (URIs kept when they are URIs)."""
 
@@ -538,7 +543,7 @@ class _MastodonIds:
         self.ego = self.actor(view.ego)
 
     def actor(self, account_id: Any) -> str:
-        if isinstance(account_id, str) and account_id.startswith(("https://", "http://")):
+        if isinstance(account_id, str) and _ACTOR_URI.match(account_id):
             return account_id
         handle = self.view.handle_of(account_id)
         user, _, host = handle.partition("@")
@@ -553,7 +558,7 @@ class _MastodonIds:
         return f"{actor.rstrip('/').rsplit('/', 1)[1]}@{_host_of(actor)}"
 
     def status(self, post_id: Any, author: Any) -> str:
-        if isinstance(post_id, str) and post_id.startswith(("https://", "http://")):
+        if isinstance(post_id, str) and _STATUS_URI.match(post_id):
             return post_id
         digits = (
             post_id
