@@ -388,28 +388,35 @@ def test_mastodon_round_trip(accounts, tmp_path):
 
 
 # ---- Bluesky
-def _walk_mst_checking_layers(blocks, cid, layer=None):
-    """Keys in walk order; asserts each entry sits at its SHA-256 layer, children one lower."""
+def _walk_mst_checking_layers(blocks, cid, expected=None):
+    """Keys in walk order; asserts every entry of a node sits at the node's layer (leading
+    zero bits of SHA-256(key) counted in pairs) and every subtree one layer lower."""
     node = blocks[cid]
-    keys = []
 
     def layer_of(key: bytes) -> int:
         bits = "".join(f"{b:08b}" for b in hashlib.sha256(key).digest())
         return (len(bits) - len(bits.lstrip("0"))) // 2
 
-    if node["l"] is not None:
-        keys += _walk_mst_checking_layers(blocks, node["l"], None if layer is None else layer - 1)
-    previous = b""
+    keys, previous = [], b""
     for entry in node["e"]:
-        key = previous[: entry["p"]] + entry["k"]
-        if layer is None:
-            layer = layer_of(key)
-        assert layer_of(key) == layer
-        keys.append(key.decode())
-        previous = key
+        previous = previous[: entry["p"]] + entry["k"]
+        keys.append(previous)
+    layers = {layer_of(k) for k in keys}
+    if keys:
+        assert len(layers) == 1
+        layer = layers.pop()
+        assert expected is None or layer == expected
+    else:
+        assert expected is not None and node["l"] is not None  # only an intermediate node
+        layer = expected
+    out = []
+    if node["l"] is not None:
+        out += _walk_mst_checking_layers(blocks, node["l"], layer - 1)
+    for key, entry in zip(keys, node["e"], strict=True):
+        out.append(key.decode())
         if entry["t"] is not None:
-            keys += _walk_mst_checking_layers(blocks, entry["t"], layer - 1)
-    return keys
+            out += _walk_mst_checking_layers(blocks, entry["t"], layer - 1)
+    return out
 
 
 def test_bluesky_car_is_valid(accounts, tmp_path):
