@@ -630,3 +630,18 @@ def test_any_archive_writes_as_any_platform(source, target, tmp_path):
         n_likes = len(_ego_interactions(a, "like", with_direct=True))
         dropped = back.ledger.loc[back.ledger["action"] == "dropped", "count"].sum()
         assert int(dropped) == (n_likes if target == "twitter" else 0)
+
+
+@pytest.mark.parametrize("platform", em.datasets.PLATFORMS)
+@pytest.mark.parametrize(
+    ("n_posts", "end"), [(0, "2025-01-02"), (5, "2025-01-02"), (1000, "2025-01-02")]
+)
+def test_small_and_crowded_windows(platform, n_posts, end):
+    """The ego writes exactly n_posts items inside the window, each after its parent."""
+    a = generate_account(
+        seed=1, n_accounts=30, n_posts=n_posts, start="2025-01-01", end=end, platform=platform
+    )
+    assert len(_ego_posts(a)) == n_posts
+    assert (a.posts["created_at"] < pd.Timestamp(end, tz="UTC")).all()
+    linked = a.posts.merge(a.posts, left_on="parent_id", right_on="post_id", suffixes=("", "_p"))
+    assert (linked["created_at"] > linked["created_at_p"]).all()

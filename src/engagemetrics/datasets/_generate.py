@@ -195,7 +195,11 @@ def _times(
     ms = rng.integers(0, 1000, size=n) if precision == "ms" else np.zeros(n, dtype=np.int64)
     offset = ((day * 24 + hour) * 3600 + seconds) * 1000 + ms
     values = np.sort(start.value + offset.astype(np.int64) * 10**6)
-    values = np.minimum(values, end.value - 10**9)
+    # At least a second apart, so that a thread continuation follows its parent in time.
+    step = np.arange(n, dtype=np.int64) * 10**9
+    values = np.maximum.accumulate(values - step) + step
+    # A minute of room before ``end`` so that replies to the last items still fit.
+    values = np.minimum(values, end.value - 60 * 10**9)
     return pd.DatetimeIndex(pd.to_datetime(values, utc=True))
 
 
@@ -390,7 +394,7 @@ def generate_account(
         follows["followed_at"] = pd.NaT
 
     # ---------------------------------------------------------------- the ego's posts
-    n_replyback = int(round(0.08 * n_posts))
+    n_replyback = int(round(0.08 * n_posts)) if n_posts >= 20 else 0
     n_direct = int(round(0.005 * n_posts)) if n_posts >= 100 else 0
     n_base = n_posts - n_replyback - n_direct
     kinds = np.array(["post", "reply", "thread", "repost", "quote", "mention"])
@@ -468,10 +472,13 @@ def generate_account(
         parent_author[is_mention] = -1
 
     # ---------------------------------------------------------------- replies to the ego
-    eligible = np.flatnonzero(
-        np.isin(kind, ["post", "thread", "reply", "quote"])
-        & (times < end_ts - pd.Timedelta(days=2))
-    )
+    # Others reply to the ego's own items, preferably not in the last days of the window;
+    # falling back to any item keeps the ego's item count exactly n_posts.
+    cutoff = end_ts - min(pd.Timedelta(days=2), (end_ts - start_ts) / 4)
+    answerable = np.isin(kind, ["post", "thread", "reply", "quote"])
+    eligible = np.flatnonzero(answerable & (times < cutoff))
+    if len(eligible) == 0:
+        eligible = np.flatnonzero(answerable) if answerable.any() else np.arange(n_base)
     n_incoming = int(round(0.25 * n_posts)) if len(eligible) else 0
     target_post = np.sort(rng.choice(eligible, size=n_incoming)) if n_incoming else eligible[:0]
     fan_pool = followers if len(followers) else pool
@@ -487,7 +494,7 @@ def generate_account(
     )
     in_times = pd.DatetimeIndex(times[target_post] + delay)
     in_times = (
-        pd.DatetimeIndex(np.minimum(in_times.asi8, end_ts.value - 2 * 10**9)).tz_localize("UTC")
+        pd.DatetimeIndex(np.minimum(in_times.asi8, end_ts.value - 20 * 10**9)).tz_localize("UTC")
         if n_incoming
         else in_times
     )
@@ -506,7 +513,7 @@ def generate_account(
         rng.exponential(4 * 3600, size=n_replyback).astype(np.int64) + 15, unit="s"
     )
     rb_times = pd.DatetimeIndex(
-        np.minimum((in_times[answered] + rb_delay).asi8, end_ts.value - 10**9)
+        np.minimum((in_times[answered] + rb_delay).asi8, end_ts.value - 5 * 10**9)
     ).tz_localize("UTC")
     rb_ids = ids.posts(np.zeros(n_replyback, dtype=np.int64), rb_times, account_ids)
 
