@@ -473,6 +473,36 @@ def test_bluesky_car_is_valid(accounts, tmp_path):
             assert piece.startswith("@") and piece[1:] in handles
             n_facets += 1
     assert n_facets > 0
+    # Strong refs to the ego's own records carry those records' real CIDs.
+    cid_of = _record_cids(blocks, commit["data"])
+    checked = 0
+    for cid in cid_of.values():
+        record = blocks[cid]
+        reply = record.get("reply") if isinstance(record, dict) else None
+        if not reply:
+            continue
+        parent = reply["parent"]["uri"]
+        prefix = f"at://{a.ego}/"
+        if parent.startswith(prefix):
+            assert reply["parent"]["cid"] == libipld.encode_cid(cid_of[parent[len(prefix) :]])
+            checked += 1
+    assert checked == _kind_counts(a, with_direct=False)["thread"]
+
+
+def _record_cids(blocks, root):
+    """Every key of the MST with its record CID (test helper)."""
+    out, stack = {}, [root]
+    while stack:
+        node = blocks[stack.pop()]
+        if node["l"] is not None:
+            stack.append(node["l"])
+        previous = b""
+        for entry in node["e"]:
+            previous = previous[: entry["p"]] + entry["k"]
+            out[previous.decode()] = entry["v"]
+            if entry["t"] is not None:
+                stack.append(entry["t"])
+    return out
 
 
 def _record_of(blocks, root, wanted):
