@@ -434,8 +434,8 @@ def follows_table(
     ledger.extend(_ledger_from_attrs(frame.attrs.get(_LEDGER_ATTR)), structural=False)
     out = pd.DataFrame(
         {
-            "source": to_id(frame[source], column=source, table="follows").to_numpy(),
-            "target": to_id(frame[target], column=target, table="follows").to_numpy(),
+            "source": to_id(frame[source], column=source, table="follows").array,
+            "target": to_id(frame[target], column=target, table="follows").array,
         }
     ).astype({"source": ID_DTYPE, "target": ID_DTYPE})
     if followed_at is not None and followed_at in frame.columns:
@@ -514,19 +514,19 @@ def posts_table(
     n = len(frame)
     out = pd.DataFrame(index=pd.RangeIndex(n))
     for col in ("post_id", "author"):
-        out[col] = to_id(frame[col], column=col, table="posts").to_numpy()
+        out[col] = to_id(frame[col], column=col, table="posts").array
     created = to_timestamp(frame["created_at"], column="created_at", table="posts", errors=errors)
     out["created_at"] = created.array
-    out["kind"] = _category(frame["kind"], POST_KIND_DTYPE, column="kind", table="posts").to_numpy()
+    out["kind"] = _category(frame["kind"], POST_KIND_DTYPE, column="kind", table="posts").array
     for col in ("parent_id", "parent_author", "root_id", "root_author"):
         if col in frame.columns:
-            out[col] = to_id(frame[col], column=col, table="posts").to_numpy()
+            out[col] = to_id(frame[col], column=col, table="posts").array
         else:
             out[col] = pd.Series(pd.NA, index=out.index, dtype=ID_DTYPE)
     if "visibility" in frame.columns:
         out["visibility"] = _category(
             frame["visibility"], VISIBILITY_DTYPE, column="visibility", table="posts"
-        ).to_numpy()
+        ).array
     else:
         out["visibility"] = pd.Categorical([None] * n, dtype=VISIBILITY_DTYPE)
     if "text" in frame.columns:
@@ -589,11 +589,11 @@ def interactions_table(
     ledger.extend(_ledger_from_attrs(frame.attrs.get(_LEDGER_ATTR)), structural=False)
     n = len(frame)
     out = pd.DataFrame(index=pd.RangeIndex(n))
-    out["actor"] = to_id(frame["actor"], column="actor", table="interactions").to_numpy()
-    out["target"] = to_id(frame["target"], column="target", table="interactions").to_numpy()
+    out["actor"] = to_id(frame["actor"], column="actor", table="interactions").array
+    out["target"] = to_id(frame["target"], column="target", table="interactions").array
     out["kind"] = _category(
         frame["kind"], INTERACTION_KIND_DTYPE, column="kind", table="interactions"
-    ).to_numpy()
+    ).array
     if "created_at" in frame.columns:
         out["created_at"] = to_timestamp(
             frame["created_at"], column="created_at", table="interactions", errors=errors
@@ -601,13 +601,13 @@ def interactions_table(
     else:
         out["created_at"] = pd.Series(pd.NaT, index=out.index, dtype=TIMESTAMP_DTYPE)
     if "post_id" in frame.columns:
-        out["post_id"] = to_id(frame["post_id"], column="post_id", table="interactions").to_numpy()
+        out["post_id"] = to_id(frame["post_id"], column="post_id", table="interactions").array
     else:
         out["post_id"] = pd.Series(pd.NA, index=out.index, dtype=ID_DTYPE)
     if "visibility" in frame.columns:
         out["visibility"] = _category(
             frame["visibility"], VISIBILITY_DTYPE, column="visibility", table="interactions"
-        ).to_numpy()
+        ).array
     else:
         out["visibility"] = pd.Categorical([None] * n, dtype=VISIBILITY_DTYPE)
     out = out.astype(
@@ -687,12 +687,12 @@ def interactions_from_posts(
         parts.append(
             pd.DataFrame(
                 {
-                    "actor": direct["author"].to_numpy(),
-                    "target": direct["parent_author"].to_numpy(),
-                    "kind": kind.to_numpy(),
+                    "actor": direct["author"].array,
+                    "target": direct["parent_author"].array,
+                    "kind": kind.array,
                     "created_at": direct["created_at"].array,
-                    "post_id": direct["post_id"].to_numpy(),
-                    "visibility": direct["visibility"].to_numpy(),
+                    "post_id": direct["post_id"].array,
+                    "visibility": direct["visibility"].array,
                 }
             )
         )
@@ -700,8 +700,8 @@ def interactions_from_posts(
         _require_columns(mentions, "mentions", ["post_id", "target"])
         m = pd.DataFrame(
             {
-                "post_id": to_id(mentions["post_id"], column="post_id", table="mentions").to_numpy(),
-                "target": to_id(mentions["target"], column="target", table="mentions").to_numpy(),
+                "post_id": to_id(mentions["post_id"], column="post_id", table="mentions").array,
+                "target": to_id(mentions["target"], column="target", table="mentions").array,
             }
         ).dropna()
         m = m.drop_duplicates(["post_id", "target"])
@@ -717,12 +717,12 @@ def interactions_from_posts(
         parts.append(
             pd.DataFrame(
                 {
-                    "actor": joined["author"].to_numpy(),
-                    "target": joined["target"].to_numpy(),
+                    "actor": joined["author"].array,
+                    "target": joined["target"].array,
                     "kind": "mention",
                     "created_at": joined["created_at"].array,
-                    "post_id": joined["post_id"].to_numpy(),
-                    "visibility": joined["visibility"].to_numpy(),
+                    "post_id": joined["post_id"].array,
+                    "visibility": joined["visibility"].array,
                 }
             )
         )
@@ -770,7 +770,7 @@ def accounts_table(data: Any = None, *, columns: Mapping[str, str] | None = None
         frame = _rename(frame, columns)
     _require_columns(frame, "accounts", ["account_id"])
     out = pd.DataFrame(
-        {"account_id": to_id(frame["account_id"], column="account_id", table="accounts").to_numpy()}
+        {"account_id": to_id(frame["account_id"], column="account_id", table="accounts").array}
     )
     for col in ("handle", "display_name"):
         vals = frame[col].astype(object) if col in frame.columns else pd.Series([None] * len(frame))
