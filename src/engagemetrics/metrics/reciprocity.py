@@ -50,6 +50,12 @@ class DyadCensus(NamedTuple):
         Pairs where exactly one follows the other (A).
     null : int
         Pairs with no follow either way: N = n(n−1)/2 − M − A.
+
+    Examples
+    --------
+    >>> census = DyadCensus(mutual=1, asymmetric=2, null=3)
+    >>> census.mutual + census.asymmetric + census.null  # n(n-1)/2 pairs of 4 accounts
+    6
     """
 
     mutual: int
