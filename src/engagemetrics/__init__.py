@@ -51,6 +51,7 @@ _LAZY = {
     "gini": "engagemetrics.metrics.conversation",
     "normalized_entropy": "engagemetrics.metrics.conversation",
     "follow_counts": "engagemetrics.metrics.reciprocity",
+    "DyadCensus": "engagemetrics.metrics.reciprocity",
     "load": "engagemetrics.io.load",
     "read_twitter_archive": "engagemetrics.io.twitter",
     "read_mastodon_archive": "engagemetrics.io.mastodon",
@@ -119,6 +120,7 @@ if TYPE_CHECKING:  # pragma: no cover
         normalized_entropy,
     )
     from .metrics.reciprocity import (  # noqa: F401
+        DyadCensus,
         dyad_census,
         follow_counts,
         reciprocity,
