@@ -100,9 +100,15 @@ _FREQ_ALIASES = {
 }
 
 # Internal column names that cannot clash with a user's columns.
-_K = "__em_k"
-_M = "__em_m"
-_REC = "__em_rec"
+_LO = "__em_low"  # the smaller id of an unordered pair {u, v} (u == v for a self-follow)
+_HI = "__em_high"
+_F = "__em_forward"  # copies of low -> high (a self-follow counts here)
+_B = "__em_backward"  # copies of high -> low
+_LOOP = "__em_loop"
+_MUT = "__em_mutual"
+_FOLLOWEES = "__em_followees"  # distinct other accounts followed
+_ENGAGED = "__em_engaged"
+_SIDE = "__em_side"
 
 Frame = Any  # nw.DataFrame[Any] | nw.LazyFrame[Any]
 
@@ -170,48 +176,42 @@ def _int(value: Any) -> int:
     return int(value)
 
 
-def _weighted_arcs(follows: Frame, *, loops: str, multi: str) -> Frame:
-    """Distinct arcs ``source, target`` with ``_K`` copies and ``_M`` copies of the reverse.
+def _pair_table(follows: Frame, *, loops: str, multi: str) -> Frame:
+    """One row per unordered pair ``{low, high}`` of the follow table, with its arc counts.
 
-    Under ``multi="collapse"`` both are 0/1. Loops are removed under ``loops="drop"``; under
-    ``"unreciprocated"`` a loop's reverse count is set to 0 so it is never reciprocated.
+    ``_F`` counts the copies of ``low -> high`` and ``_B`` those of ``high -> low`` (0/1 under
+    ``multi="collapse"``); a self-follow is the pair ``{u, u}`` with its copies in ``_F``
+    (set to 0 under ``loops="drop"``, the row kept so that its account still has a row).
+    One aggregation gives every count: no self-join, which lazy engines without common
+    subplan elimination (DuckDB, Spark) would run more than once.
     """
     edges = follows.select("source", "target").drop_nulls()
-    if loops == "drop":
-        edges = edges.filter(nw.col("source") != nw.col("target"))
-    weighted = edges.group_by("source", "target").agg(nw.len().alias(_K))
-    if multi == "collapse":
-        weighted = weighted.with_columns(nw.lit(1).cast(nw.Int64).alias(_K))
-    else:
-        weighted = weighted.with_columns(nw.col(_K).cast(nw.Int64))
-    reverse = weighted.select(
-        nw.col("target").alias("source"),
-        nw.col("source").alias("target"),
-        nw.col(_K).alias(_M),
+    source, target = nw.col("source"), nw.col("target")
+    forward = source <= target
+    one, zero = nw.lit(1), nw.lit(0)
+    rows = edges.select(
+        nw.when(forward).then(source).otherwise(target).alias(_LO),
+        nw.when(forward).then(target).otherwise(source).alias(_HI),
+        nw.when(forward).then(one).otherwise(zero).cast(nw.Int64).alias(_F),
+        nw.when(forward).then(zero).otherwise(one).cast(nw.Int64).alias(_B),
     )
-    joined = weighted.join(reverse, on=["source", "target"], how="left")
-    m = nw.col(_M).fill_null(0).cast(nw.Int64)
-    if loops == "unreciprocated":
-        m = nw.when(nw.col("source") == nw.col("target")).then(nw.lit(0)).otherwise(m)
-        m = m.cast(nw.Int64)
-    return joined.with_columns(m.alias(_M))
+    if multi == "collapse":
+        pairs = rows.group_by(_LO, _HI).agg(nw.col(_F).max(), nw.col(_B).max())
+    else:
+        pairs = rows.group_by(_LO, _HI).agg(nw.col(_F).sum(), nw.col(_B).sum())
+    # SQL engines widen sums (DuckDB: HUGEINT); every count is int64 from here on.
+    pairs = pairs.with_columns(nw.col(_F).cast(nw.Int64), nw.col(_B).cast(nw.Int64))
+    is_loop = nw.col(_LO) == nw.col(_HI)
+    if loops == "drop":
+        pairs = pairs.with_columns(
+            nw.when(is_loop).then(nw.lit(0)).otherwise(nw.col(_F)).cast(nw.Int64).alias(_F)
+        )
+    mutual = (nw.col(_F) > 0) & (nw.col(_B) > 0) & ~is_loop
+    return pairs.with_columns(is_loop.alias(_LOOP), mutual.alias(_MUT))
 
 
-def _reciprocated_expr() -> Any:
-    """Reciprocated arcs contributed by one distinct arc: ``min(k, m)``."""
-    return nw.when(nw.col(_K) < nw.col(_M)).then(nw.col(_K)).otherwise(nw.col(_M)).cast(nw.Int64)
-
-
-def _edge_accounts(follows: Frame) -> Frame:
-    """Every account in ``source`` or ``target`` (self-follows included), once."""
-    ids = follows.select("source", "target").drop_nulls()
-    return nw.concat(
-        [
-            ids.select(nw.col("source").alias("account")),
-            ids.select(nw.col("target").alias("account")),
-        ],
-        how="vertical",
-    ).unique()
+def _as_int(condition: Any) -> Any:
+    return nw.when(condition).then(nw.lit(1)).otherwise(nw.lit(0)).cast(nw.Int64)
 
 
 def _ids_like(frame: Frame, ids: Any, dtype: Any) -> Frame:
@@ -257,13 +257,8 @@ def _ids_like(frame: Frame, ids: Any, dtype: Any) -> Frame:
     return made.select(nw.col("account").cast(dtype))
 
 
-def _account_universe(follows: Frame, accounts: Any, extra: list[Frame] | None = None) -> Frame:
-    parts = [_edge_accounts(follows)]
-    dtype = _schema(follows)["source"]
-    if accounts is not None:
-        parts.append(_ids_like(follows, accounts, dtype))
-    if extra:
-        parts.extend(part.select(nw.col("account").cast(dtype)) for part in extra)
+def _account_universe(parts: list[Frame]) -> Frame:
+    """The distinct ``account`` values of several one-column frames."""
     if len(parts) == 1:
         return parts[0]
     return nw.concat(parts, how="vertical").drop_nulls().unique()
@@ -282,22 +277,47 @@ def _ratio(numerator: Any, denominator: Any) -> Any:
     return nw.when(denominator > 0).then(numerator / denominator)
 
 
-def _node_counts(follows: Frame, *, loops: str, multi: str, accounts: Any) -> Frame:
-    arcs = _weighted_arcs(follows, loops=loops, multi=multi)
-    # Flags first, then plain sums: pandas runs simple aggregations natively.
-    arcs = arcs.with_columns((nw.col(_M) > 0).cast(nw.Int64).alias(_REC))
-    out_side = arcs.group_by("source").agg(
-        nw.col(_K).sum().alias("following"), nw.col(_REC).sum().alias("mutuals")
+def _node_counts(
+    follows: Frame, *, loops: str, multi: str, accounts: Any, followees: bool = False
+) -> Frame:
+    """``account, followers, following, mutuals`` (and ``_FOLLOWEES``) of every account."""
+    pairs = _pair_table(follows, loops=loops, multi=multi)
+    forward, backward = nw.col(_F), nw.col(_B)
+    loop, mutual = nw.col(_LOOP), nw.col(_MUT)
+    # networkx's node level: u in pred(u) & succ(u) once u follows itself (counted once).
+    own_mutual = (mutual | (loop & (forward > 0))) if loops == "mutual" else mutual
+    # Each pair row counts for both of its accounts. A cross join with two rows (cut from
+    # the input itself, so it lives on the same engine, connection or session) reads the
+    # pair table once; a concat of two selections would aggregate it twice on engines
+    # without common subplan elimination (DuckDB, Spark).
+    edges = follows.select("source")
+    sides = nw.concat(
+        [
+            edges.head(1).select(nw.lit(0).cast(nw.Int64).alias(_SIDE)),
+            edges.head(1).select(nw.lit(1).cast(nw.Int64).alias(_SIDE)),
+        ],
+        how="vertical",
     )
-    in_side = arcs.group_by("target").agg(nw.col(_K).sum().alias("followers"))
-    universe = _account_universe(follows, accounts)
-    joined = universe.join(in_side.rename({"target": "account"}), on="account", how="left").join(
-        out_side.rename({"source": "account"}), on="account", how="left"
-    )
-    return joined.select(
-        "account",
-        *(nw.col(name).fill_null(0).cast(nw.Int64) for name in FOLLOW_COLUMNS),
-    )
+    low = nw.col(_SIDE) == 0
+    columns = [
+        nw.when(low).then(nw.col(_LO)).otherwise(nw.col(_HI)).alias("account"),
+        nw.when(low).then(backward).otherwise(forward).alias("followers"),
+        nw.when(low).then(forward).otherwise(backward).alias("following"),
+        _as_int(nw.when(low).then(own_mutual).otherwise(mutual)).alias("mutuals"),
+    ]
+    names = list(FOLLOW_COLUMNS)
+    if followees:
+        followed = nw.when(low).then(forward).otherwise(backward)
+        columns.append(_as_int(~loop & (followed > 0)).alias(_FOLLOWEES))
+        names.append(_FOLLOWEES)
+    parts = [pairs.join(sides, how="cross").select(*columns)]
+    if accounts is not None:
+        dtype = _schema(follows)["source"]
+        extra = _ids_like(follows, accounts, dtype)
+        parts.append(extra.select("account", *(nw.lit(0).cast(nw.Int64).alias(n) for n in names)))
+    rows = nw.concat(parts, how="vertical")
+    counts = rows.group_by("account").agg(nw.col(name).sum() for name in names)
+    return counts.with_columns(nw.col(name).cast(nw.Int64) for name in names)
 
 
 def _validate_follow_options(loops: str, multi: str) -> None:
@@ -352,14 +372,24 @@ def follow_counts_nw(
 
 
 def _graph_counts(frame: Frame, *, loops: str, multi: str) -> dict[str, int]:
-    arcs = _weighted_arcs(frame, loops=loops, multi=multi)
-    is_loop = nw.col("source") == nw.col("target")
+    pairs = _pair_table(frame, loops=loops, multi=multi)
+    forward, backward = nw.col(_F), nw.col(_B)
+    loop, mutual = nw.col(_LOOP), nw.col(_MUT)
+    # k copies of u->v and m of v->u: 2 min(k, m) reciprocated arcs (igraph, networkx)
+    pair_reciprocated = 2 * nw.when(forward < backward).then(forward).otherwise(backward)
+    loop_reciprocated = forward if loops == "mutual" else nw.lit(0)
     row = _collect_row(
-        arcs.select(
-            nw.col(_K).sum().alias("arcs"),
-            _reciprocated_expr().sum().alias("reciprocated"),
-            ((nw.col(_M) > 0) & ~is_loop).cast(nw.Int64).sum().alias("mutual_arcs"),
-            ((nw.col(_M) == 0) & ~is_loop).cast(nw.Int64).sum().alias("asymmetric"),
+        pairs.select(
+            (forward + backward).sum().cast(nw.Int64).alias("arcs"),
+            nw.when(loop)
+            .then(loop_reciprocated)
+            .otherwise(pair_reciprocated)
+            .cast(nw.Int64)
+            .sum()
+            .alias("reciprocated"),
+            _as_int(mutual).sum().alias("mutual_pairs"),
+            _as_int(~loop & ~mutual).sum().alias("asymmetric"),
+            nw.len().alias("pairs"),
         )
     )
     return {name: _int(value) for name, value in row.items()}
@@ -416,8 +446,17 @@ def _reciprocity_from(counts: dict[str, int], unit: str) -> float:
     return mutual_pairs / (mutual_pairs + arcs - reciprocated)
 
 
-def _count_rows(frame: Frame) -> int:
-    return _int(_collect_row(frame.select(nw.len().alias("n")))["n"])
+def _n_accounts(follows: Frame, accounts: Any) -> int:
+    """Accounts of the graph: every id of an edge (a self-follow included) and ``accounts``."""
+    ids = follows.select("source", "target").drop_nulls()
+    parts = [
+        ids.select(nw.col("source").alias("account")),
+        ids.select(nw.col("target").alias("account")),
+    ]
+    if accounts is not None:
+        parts.append(_ids_like(follows, accounts, _schema(follows)["source"]))
+    universe = _account_universe(parts)
+    return _int(_collect_row(universe.select(nw.len().alias("n")))["n"])
 
 
 def reciprocity_rho_nw(
@@ -453,7 +492,7 @@ def reciprocity_rho_nw(
     _validate_follow_options(loops, multi)
     frame = _wrap(follows, "follows", ["source", "target"])
     counts = _graph_counts(frame, loops=loops, multi=multi)
-    n = _count_rows(_account_universe(frame, accounts))
+    n = _n_accounts(frame, accounts)
     if counts["arcs"] == 0 or n < 2:
         warnings.warn(
             f"reciprocity rho is undefined for {counts['arcs']} arcs among {n} accounts; "
@@ -504,8 +543,8 @@ def dyad_census_nw(follows: Any, *, multi: str = "collapse", accounts: Any = Non
     _check_choice("multi", multi, MULTI)
     frame = _wrap(follows, "follows", ["source", "target"])
     counts = _graph_counts(frame, loops="drop", multi="collapse")
-    n = _count_rows(_account_universe(frame, accounts))
-    mutual = counts["mutual_arcs"] // 2
+    n = _n_accounts(frame, accounts)
+    mutual = counts["mutual_pairs"]
     asymmetric = counts["asymmetric"]
     from .reciprocity import DyadCensus  # imported here: reciprocity imports this module lazily
 
@@ -723,7 +762,9 @@ def account_metrics_nw(
             "table (pass posts=, or leave interactions out for the follow columns only)"
         )
     base = _wrap(follows, "follows", ["source", "target"])
-    follow_part = _node_counts(base, loops=loops, multi=multi, accounts=accounts)
+    follow_part = _node_counts(
+        base, loops=loops, multi=multi, accounts=accounts, followees=posts is not None
+    )
     follow_rates = _follow_rate_exprs()
     if posts is None:
         return _finish(follow_part.with_columns(*follow_rates))
@@ -758,7 +799,7 @@ def account_metrics_nw(
     dtype = _schema(base)["source"]
     authors = post_frame.select(nw.col("author").cast(dtype).alias("account"))
     actors = acts.select(nw.col("actor").cast(dtype).alias("account"))
-    universe = _account_universe(base, accounts, extra=[authors, actors])
+    universe = _account_universe([follow_part.select("account"), authors, actors])
 
     counts = _post_counts(post_frame, post_columns, bounds, include_direct)
     kept = _kept(acts, bounds, include_direct=include_direct, columns=act_columns)
@@ -774,30 +815,25 @@ def account_metrics_nw(
         .group_by("actor")
         .agg(nw.len().alias("outreach_breadth"))
     )
-    followed = (
-        base.select("source", "target")
-        .drop_nulls()
-        .filter(nw.col("source") != nw.col("target"))
-        .unique()
-    )
-    followees = followed.group_by("source").agg(nw.len().alias(_K))
+    # A semi-join needs no distinct right side: the raw follow edges will do.
+    followed = base.select("source", "target").filter(nw.col("source") != nw.col("target"))
     engaged = (
         kept.filter(nw.col("kind").is_in(list(ENGAGEMENT_KINDS)), not_self)
         .select(nw.col("actor").alias("source"), "target")
         .unique()
         .join(followed, on=["source", "target"], how="semi")
         .group_by("source")
-        .agg(nw.len().alias(_M))
+        .agg(nw.len().alias(_ENGAGED))
     )
 
     table = (
         universe.join(follow_part, on="account", how="left")
         .join(counts, on="account", how="left")
         .join(outreach.rename({"actor": "account"}), on="account", how="left")
-        .join(followees.rename({"source": "account"}), on="account", how="left")
         .join(engaged.rename({"source": "account"}), on="account", how="left")
     )
-    count_columns = [*FOLLOW_COLUMNS, *POST_COUNT_COLUMNS, "outreach_breadth", _K, _M]
+    count_columns = [*FOLLOW_COLUMNS, *POST_COUNT_COLUMNS, "outreach_breadth", _FOLLOWEES]
+    count_columns.append(_ENGAGED)
     table = table.with_columns(nw.col(name).fill_null(0).cast(nw.Int64) for name in count_columns)
     replies, broadcasts = nw.col("replies"), nw.col("broadcasts")
     table = table.with_columns(
@@ -805,7 +841,7 @@ def account_metrics_nw(
         _ratio(replies, broadcasts).cast(nw.Float64).alias("reply_to_broadcast_ratio"),
         _ratio(replies, replies + broadcasts).cast(nw.Float64).alias("reply_share"),
         _ratio(nw.col("threads"), nw.col("posts")).cast(nw.Float64).alias("thread_share"),
-        _ratio(nw.col(_M), nw.col(_K)).cast(nw.Float64).alias("followee_engagement"),
+        _ratio(nw.col(_ENGAGED), nw.col(_FOLLOWEES)).cast(nw.Float64).alias("followee_engagement"),
     )
     return _finish(table.select("account", *FOLLOW_COLUMNS, *RATE_COLUMNS, *POST_COLUMNS))
 
