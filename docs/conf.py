@@ -27,6 +27,7 @@ autodoc_member_order = "bysource"
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
 napoleon_use_rtype = False
+napoleon_use_ivar = True
 
 intersphinx_mapping = {}
 nitpicky = False

@@ -192,10 +192,6 @@ def _strict_json(text: str):
     return json.loads(text, parse_constant=refuse)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py bug reported to the lead: graph_reciprocity NaN is printed as the token NaN",
-)
 def test_json_is_strict_json_when_graph_reciprocity_is_undefined(capsys, monkeypatch):
     # A follow table of one self-follow: reciprocity has no arc to measure (NaN).
     lonely = em.Archive(follows=pd.DataFrame({"source": ["me"], "target": ["me"]}), ego="me")
@@ -207,10 +203,6 @@ def test_json_is_strict_json_when_graph_reciprocity_is_undefined(capsys, monkeyp
     assert report["graph_reciprocity"] is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py bug reported to the lead: an OSError other than FileNotFoundError escapes",
-)
 def test_unreadable_export_is_exit_2(capsys, monkeypatch, tmp_path):
     def unreadable(path, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))

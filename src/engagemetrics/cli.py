@@ -80,6 +80,7 @@ def summary(archive: Any, *, start: Any = None, end: Any = None) -> dict[str, An
     from .metrics.reciprocity import reciprocity
 
     row = ego_metrics(archive, start=start, end=end).iloc[0]
+    graph_r = None if len(archive.follows) == 0 else reciprocity(archive.follows)
     metrics = {k: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v)
                for k, v in row.items()}
     led = archive.ledger
@@ -88,7 +89,8 @@ def summary(archive: Any, *, start: Any = None, end: Any = None) -> dict[str, An
         "ego": archive.ego,
         "window": [None if start is None else str(start), None if end is None else str(end)],
         "metrics": metrics,
-        "graph_reciprocity": None if len(archive.follows) == 0 else reciprocity(archive.follows),
+        # NaN (a table of self-follows only) is not JSON: report it missing, like the metrics.
+        "graph_reciprocity": None if graph_r is None or math.isnan(graph_r) else graph_r,
         "ledger": [
             {k: (v.item() if hasattr(v, "item") else v) for k, v in rec.items()}
             for rec in led.to_dict("records")
@@ -144,11 +146,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             archive = load(args.export)
         s = summary(archive, start=args.start, end=args.end)
-    except (EngagemetricsError, FileNotFoundError) as exc:
+    except (EngagemetricsError, OSError) as exc:  # OSError: missing, unreadable, a device
         print(f"engagemetrics: error: {exc}", file=sys.stderr)
         return 2
     if args.format == "json":
-        print(json.dumps(s, indent=2, default=str))
+        print(json.dumps(s, indent=2, default=str, allow_nan=False))
     else:
         print(_text(s))
     return 0
