@@ -314,7 +314,7 @@ def follow_counts(
 
     References
     ----------
-    .. [1] M. E. J. Newman, *Networks*, 2nd ed., Oxford University Press (2018), §6.11.
+    .. [#] M. E. J. Newman, *Networks*, 2nd ed., Oxford University Press (2018), §6.11.
 
     Examples
     --------
@@ -421,9 +421,9 @@ def reciprocity(
 
     References
     ----------
-    .. [1] M. E. J. Newman, S. Forrest, J. Balthrop, "Email networks and the spread of computer
+    .. [#] M. E. J. Newman, S. Forrest, J. Balthrop, "Email networks and the spread of computer
        viruses", Phys. Rev. E 66, 035101 (2002).
-    .. [2] H. Kwak, C. Lee, H. Park, S. Moon, "What is Twitter, a social network or a news
+    .. [#] H. Kwak, C. Lee, H. Park, S. Moon, "What is Twitter, a social network or a news
        media?", WWW 2010.
 
     Examples
@@ -496,7 +496,7 @@ def reciprocity_rho(
 
     References
     ----------
-    .. [1] D. Garlaschelli, M. I. Loffredo, "Patterns of link reciprocity in directed
+    .. [#] D. Garlaschelli, M. I. Loffredo, "Patterns of link reciprocity in directed
        networks", Phys. Rev. Lett. 93, 268701 (2004).
 
     Examples
@@ -582,7 +582,7 @@ def dyad_census(
 
     References
     ----------
-    .. [1] P. W. Holland, S. Leinhardt, "A method for detecting structure in sociometric
+    .. [#] P. W. Holland, S. Leinhardt, "A method for detecting structure in sociometric
        data", American Journal of Sociology 76, 492-513 (1970).
 
     Examples
