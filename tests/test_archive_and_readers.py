@@ -142,16 +142,20 @@ def test_container_corrupt_zip_is_ours(tmp_path):
 
 
 # --------------------------------------------------------------------------- package
-def test_import_is_fast_and_does_not_import_pyplot():
-    code = (
-        "import sys, time; t = time.perf_counter(); import engagemetrics; "
-        "print(time.perf_counter() - t, 'matplotlib.pyplot' in sys.modules)"
-    )
+def test_import_stays_light():
+    # `import engagemetrics` must stay fast (issue: well under a second). Speed is measured in
+    # benchmarks/, not asserted here; this checks the cause: no heavy dependency and no reader
+    # or metric module is imported until it is used.
+    code = "import sys, engagemetrics; print(' '.join(sorted(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONWARNINGS": "ignore"})
-    seconds, pyplot = out.stdout.split()
-    assert pyplot == "False"
-    assert float(seconds) < 2.0  # generous for a loaded CI box; typically ~0.5 s
+    loaded = set(out.stdout.split())
+    heavy = {"matplotlib", "matplotlib.pyplot", "networkx", "scipy", "narwhals", "polars",
+             "duckdb", "pyspark", "libipld", "tqdm", "igraph"}
+    assert not heavy & loaded
+    ours = {m for m in loaded if m.startswith("engagemetrics")}
+    assert ours == {"engagemetrics", "engagemetrics.archive", "engagemetrics.exceptions",
+                    "engagemetrics.io", "engagemetrics.io.generic", "engagemetrics.schema"}
 
 
 def test_public_names_resolve():
