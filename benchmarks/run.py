@@ -56,11 +56,22 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (sibling script)
 
-TOOLS = ("ours", "numpy", "pandas-merge", "igraph", "networkx", "duckdb", "duckdb-sql", "polars")
+TOOLS = (
+    "ours",
+    "ours: account_metrics",
+    "ours: reciprocity",
+    "numpy",
+    "pandas-merge",
+    "igraph",
+    "networkx",
+    "duckdb",
+    "duckdb-sql",
+    "polars",
+)
 PLAN = {
     "1M": TOOLS,
     "10M": tuple(t for t in TOOLS if t != "networkx"),
-    "100M": ("ours", "numpy", "duckdb", "duckdb-sql"),
+    "100M": ("ours", "ours: account_metrics", "ours: reciprocity", "numpy", "duckdb", "duckdb-sql"),
 }
 SKIPPED_WHY = {
     ("10M", "networkx"): "scaled from 1M (a DiGraph needs ~250 B/edge and about a minute per 10M)",
@@ -124,7 +135,7 @@ def _counts_of_frame(frame: Any) -> dict[str, np.ndarray]:
 def prepare(tool: str, size: str, seed: int) -> Any:
     """The tool's input, built before the clock starts (a user already has it)."""
     source, target = _load(size, seed)
-    if tool in ("ours", "pandas-merge"):
+    if tool.startswith("ours") or tool == "pandas-merge":
         import pandas as pd
 
         return pd.DataFrame({"source": source, "target": target}, copy=False)
@@ -144,6 +155,14 @@ def work(tool: str, data: Any, scratch: Path) -> tuple[dict[str, np.ndarray], fl
 
         metrics = em.account_metrics(data)
         return _counts_of_frame(metrics), em.reciprocity(data)
+    if tool == "ours: account_metrics":
+        import engagemetrics as em
+
+        return _counts_of_frame(em.account_metrics(data)), np.nan
+    if tool == "ours: reciprocity":
+        import engagemetrics as em
+
+        return {}, em.reciprocity(data)
     if tool == "numpy":
         return _numpy_baseline(*data)
     if tool == "pandas-merge":
@@ -348,6 +367,8 @@ def _preimport(tool: str) -> None:
 
     modules = {
         "ours": ["engagemetrics", "engagemetrics.metrics.accounts"],
+        "ours: account_metrics": ["engagemetrics", "engagemetrics.metrics.accounts"],
+        "ours: reciprocity": ["engagemetrics", "engagemetrics.metrics.reciprocity"],
         "igraph": ["igraph"],
         "networkx": ["networkx"],
         "duckdb": ["duckdb", "engagemetrics", "engagemetrics.metrics._backend", "pyarrow"],
@@ -398,13 +419,18 @@ def run_tool(tool: str, size: str, seed: int, repeats: int, budget_s: float) -> 
 
 
 def agree(result: dict[str, np.ndarray], reference: dict[str, np.ndarray]) -> str:
+    """Exact per-account counts and reciprocity to 1e-12 (what the tool computed of them)."""
     problems = []
     for name in ("account", "followers", "following", "mutuals"):
+        if name not in result:
+            continue
         if result[name].shape != reference[name].shape or not np.array_equal(
             result[name], reference[name]
         ):
             problems.append(name)
-    if abs(float(result["reciprocity"]) - float(reference["reciprocity"])) > 1e-12:
+    if not np.isnan(float(result["reciprocity"])) and (
+        abs(float(result["reciprocity"]) - float(reference["reciprocity"])) > 1e-12
+    ):
         problems.append("reciprocity")
     return "yes" if not problems else "NO: " + ", ".join(problems)
 
@@ -494,6 +520,8 @@ def write_results(runs: dict[str, dict[str, Any]], meta: dict[str, Any], out: Pa
             used = report["peak"] - report["rss_imports"]
             vs_numpy = f"{t / median['numpy']:.2f}" if "numpy" in median else ""
             vs_ours = f"{t / median['ours']:.1f}×" if "ours" in median and tool != "ours" else ""
+            if tool.startswith("ours: "):
+                vs_ours = "(part of ours)"
             verdict = agree(report["result"], reference) if reference is not None else "n/a"
             lines.append(
                 f"| {tool} | {_fmt_s(t)} | {len(report['times'])} | {vs_numpy} | {vs_ours} "
@@ -507,9 +535,16 @@ def write_results(runs: dict[str, dict[str, Any]], meta: dict[str, Any], out: Pa
                 if "numpy" in median:
                     ratio = ours / median["numpy"]
                     goals.append(
-                        f"| 10M: ours within 1.5× hand-tuned numpy | {ratio:.2f}× "
-                        f"| {'met' if ratio <= 1.5 else 'MISSED'} |"
+                        f"| 10M: ours (account_metrics + reciprocity) within 1.5× hand-tuned "
+                        f"numpy | {ratio:.2f}× | {'met' if ratio <= 1.5 else 'MISSED'} |"
                     )
+                    if "ours: account_metrics" in median:
+                        ratio = median["ours: account_metrics"] / median["numpy"]
+                        goals.append(
+                            f"| 10M: per-account metrics alone (account_metrics) within 1.5× "
+                            f"numpy (which also computes reciprocity) | {ratio:.2f}× "
+                            f"| {'met' if ratio <= 1.5 else 'MISSED'} |"
+                        )
                 if "igraph" in median:
                     ratio = median["igraph"] / ours
                     goals.append(
@@ -527,7 +562,7 @@ def write_results(runs: dict[str, dict[str, Any]], meta: dict[str, Any], out: Pa
                     )
                 goals.append(
                     f"| 10M: ours' peak memory within 3× the raw edge arrays | {used / raw:.2f}× "
-                    f"| {'met' if used <= 3 * raw else 'MISSED'} |"
+                    f"(input included) | {'met' if used <= 3 * raw else 'MISSED'} |"
                 )
             if size == "1M" and "networkx" in median:
                 ratio = median["networkx"] / ours
@@ -559,6 +594,11 @@ def write_results(runs: dict[str, dict[str, Any]], meta: dict[str, Any], out: Pa
     lines += [
         "## Notes",
         "",
+        "- `ours` is what a user runs for this task: `em.account_metrics(df)` (followers, "
+        "following, mutuals and the five rates of every account) then `em.reciprocity(df)`, two "
+        "calls that each read the edges; `ours: account_metrics` and `ours: reciprocity` time "
+        "each call alone (in their own processes). `ours faster by` divides a tool's time by "
+        "`ours`.",
         "- `numpy` is the hand-tuned baseline: it assumes what the generator guarantees (no "
         "duplicate edges, no self-follows, dense ids) and computes nothing else. Ours makes no "
         "such assumption (it collapses duplicates, drops self-follows, keeps any int64 ids) and "
@@ -638,7 +678,8 @@ def main(argv: list[str] | None = None) -> None:
         for tool in PLAN[size]:
             if tool not in args.tools:
                 continue
-            repeats = 1 if size == "100M" and tool not in ("ours", "numpy") else args.repeats
+            fast = tool.startswith("ours") or tool == "numpy"
+            repeats = args.repeats if size != "100M" or fast else 1
             print(f"[{size}] {tool} ...", file=sys.stderr, flush=True)
             report = run_tool(tool, size, args.seed, repeats, args.budget)
             runs[size][tool] = report

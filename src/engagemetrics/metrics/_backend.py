@@ -51,6 +51,7 @@ __all__ = [
     "dyad_census_nw",
     "follow_counts_nw",
     "is_narwhals_native",
+    "period_counts_nw",
     "reciprocity_nw",
     "reciprocity_rho_nw",
 ]
@@ -856,3 +857,111 @@ def _follow_rate_exprs() -> list[Any]:
         "reciprocity_jaccard": _ratio(mutuals, followers + following - mutuals),
     }
     return [expr.cast(nw.Float64).alias(name) for name, expr in rates.items()]
+
+
+# --------------------------------------------------------------------------- per period
+def _every(freq: str) -> str:
+    every = _FREQ_ALIASES.get(freq, freq)
+    digits = every.rstrip("dmoqy")
+    unit = every[len(digits) :]
+    if not (isinstance(freq, str) and digits.isdigit() and unit in ("d", "mo", "q", "y")):
+        raise InvalidArgumentError(
+            f"freq must name calendar periods: a pandas alias ({', '.join(_FREQ_ALIASES)}) or a "
+            f"narwhals interval such as '1d', '1mo', '1q', '1y'; got {freq!r}"
+        )
+    return every
+
+
+def period_counts_nw(
+    posts: Any,
+    *,
+    freq: str = "QE",
+    start: Any = None,
+    end: Any = None,
+    include_direct: bool = False,
+) -> Any:
+    """Per-account, per-period post counts and ratios, on any narwhals-supported frame.
+
+    The per-period side of the conversation metrics (METRICS.md section 3, "computed per
+    period"): one group-by on ``(account, period)``, so it runs on the engine that holds the
+    posts, lazily when the frame is lazy.
+
+    Parameters
+    ----------
+    posts : pandas, Polars (eager or lazy), DuckDB or PySpark frame
+        ``author``, ``created_at`` (UTC timestamps), ``kind`` (``post``, ``reply``,
+        ``thread``, ``repost``, ``quote``), optional ``visibility``.
+    freq : str
+        Calendar periods: a pandas alias (``"QE"``/``"QS"`` quarters, ``"ME"``/``"MS"``
+        months, ``"YE"``/``"YS"`` years, ``"D"`` days) or a narwhals interval (``"1q"``,
+        ``"2mo"``...). Weeks are not offered: their start day is a convention that engines
+        do not share.
+    start, end : timestamp-like, optional
+        Half-open window ``[start, end)`` in UTC.
+    include_direct : bool
+        Count direct messages. Default False.
+
+    Returns
+    -------
+    frame of the same kind as ``posts``
+        ``account``, ``period`` (the first instant of the period, UTC), the int64 counts
+        ``posts``, ``replies``, ``broadcasts``, ``threads``, ``reposts``, ``quotes`` and the
+        float64 ratios ``reply_to_broadcast_ratio``, ``reply_share``, ``thread_share``
+        (missing when the denominator is 0): one row per account and period in which it
+        posted, sorted by account and period.
+
+    Raises
+    ------
+    UnsupportedBackendError, MissingColumnsError, InvalidArgumentError
+        As in :func:`account_metrics_nw`; InvalidArgumentError also for an unknown ``freq``.
+
+    Notes
+    -----
+    A period is labelled by its first instant (pandas' ``"QE"`` labels the same quarter by
+    its last day). Periods without a post have no row; their counts are 0.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import polars as pl
+    >>> posts = pl.DataFrame({
+    ...     "author": ["a", "a", "a"], "kind": ["post", "reply", "reply"],
+    ...     "created_at": [dt.datetime(2026, m, 5, tzinfo=dt.UTC) for m in (1, 2, 4)]})
+    >>> out = period_counts_nw(posts, freq="QE")
+    >>> [(row[1].month, row[2], row[3]) for row in out.rows()]  # (quarter start, posts, replies)
+    [(1, 2, 1), (4, 1, 1)]
+    """
+    from .conversation import _check_bool
+
+    every = _every(freq)
+    include_direct = _check_bool(include_direct, "include_direct")
+    bounds = _window_bounds(start, end)
+    frame = _wrap(posts, "posts", ["author", "created_at", "kind"])
+    columns = _columns(frame)
+    frame = frame.filter(
+        ~nw.col("author").is_null(), ~nw.col("created_at").is_null(), ~nw.col("kind").is_null()
+    )
+    kept = _kept(frame, bounds, include_direct=include_direct, columns=columns)
+    kind = nw.col("kind").cast(nw.String)
+    kept = kept.filter(kind.is_in(["post", "reply", "thread", "repost", "quote"]))
+    flags = kept.select(
+        nw.col("author").alias("account"),
+        nw.col("created_at").dt.truncate(every).alias("period"),
+        _flag(nw.lit(True), "posts"),
+        _flag(kind == "reply", "replies"),
+        _flag(kind.is_in(["post", "thread"]), "broadcasts"),
+        _flag(kind == "thread", "threads"),
+        _flag(kind == "repost", "reposts"),
+        _flag(kind == "quote", "quotes"),
+    )
+    counts = flags.group_by("account", "period").agg(
+        nw.col(name).sum() for name in POST_COUNT_COLUMNS
+    )
+    counts = counts.with_columns(nw.col(name).cast(nw.Int64) for name in POST_COUNT_COLUMNS)
+    replies, broadcasts = nw.col("replies"), nw.col("broadcasts")
+    counts = counts.with_columns(
+        _ratio(replies, broadcasts).cast(nw.Float64).alias("reply_to_broadcast_ratio"),
+        _ratio(replies, replies + broadcasts).cast(nw.Float64).alias("reply_share"),
+        _ratio(nw.col("threads"), nw.col("posts")).cast(nw.Float64).alias("thread_share"),
+    )
+    return counts.sort("account", "period").to_native()
