@@ -68,9 +68,10 @@ TOOLS = (
     "duckdb-sql",
     "polars",
 )
+POST_TOOLS = ("posts: ours", "posts: duckdb", "posts: polars")
 PLAN = {
-    "1M": TOOLS,
-    "10M": tuple(t for t in TOOLS if t != "networkx"),
+    "1M": TOOLS + POST_TOOLS,
+    "10M": tuple(t for t in TOOLS if t != "networkx") + POST_TOOLS,
     "100M": ("ours", "ours: account_metrics", "ours: reciprocity", "numpy", "duckdb", "duckdb-sql"),
 }
 SKIPPED_WHY = {
@@ -145,7 +146,81 @@ def prepare(tool: str, size: str, seed: int) -> Any:
         return pl.DataFrame({"source": source, "target": target})
     if tool in ("duckdb", "duckdb-sql"):
         return _parquet(size, seed)
+    if tool == "posts: ours":
+        import pandas as pd
+
+        follows = pd.DataFrame({"source": source, "target": target}, copy=False)
+        return follows, _posts_pandas(size, seed)
+    if tool == "posts: polars":
+        import polars as pl
+
+        follows = pl.DataFrame({"source": source, "target": target})
+        return follows, pl.from_arrow(_posts_arrow(size, seed))
+    if tool == "posts: duckdb":
+        return _parquet(size, seed), _posts_parquet(size, seed)
     return source, target
+
+
+def _posts_arrays(size: str, seed: int) -> dict[str, np.ndarray]:
+    files = generate.paths(size, seed)
+    return {
+        name: np.load(files[name]) for name in ("author", "kind", "parent_author", "created_at")
+    }
+
+
+def _posts_pandas(size: str, seed: int) -> Any:
+    """The post log as a pandas frame with int64 ids (the research-scale input)."""
+    import pandas as pd
+
+    arrays = _posts_arrays(size, seed)
+    parent = pd.array(arrays["parent_author"], dtype="Int64")
+    parent[arrays["parent_author"] < 0] = pd.NA
+    return pd.DataFrame(
+        {
+            "post_id": np.arange(arrays["author"].shape[0], dtype=np.int64),
+            "author": arrays["author"],
+            "created_at": pd.to_datetime(arrays["created_at"], utc=True),
+            "kind": pd.Categorical.from_codes(arrays["kind"], categories=generate.POST_KINDS),
+            "parent_author": parent,
+        }
+    )
+
+
+def _posts_arrow(size: str, seed: int) -> Any:
+    import pyarrow as pa
+
+    arrays = _posts_arrays(size, seed)
+    kinds = pa.array(generate.POST_KINDS, type=pa.string())
+    return pa.table(
+        {
+            "author": arrays["author"],
+            "created_at": pa.array(arrays["created_at"], type=pa.timestamp("ns", tz="UTC")),
+            "kind": kinds.take(pa.array(arrays["kind"].astype(np.int64))),
+            "parent_author": pa.array(arrays["parent_author"], mask=arrays["parent_author"] < 0),
+        }
+    )
+
+
+def _posts_parquet(size: str, seed: int) -> Path:
+    path = generate.DATA / f"{size}_s{seed}_posts.parquet"
+    if not path.exists():
+        import pyarrow.parquet as pq
+
+        pq.write_table(_posts_arrow(size, seed), str(path) + ".tmp", row_group_size=1 << 20)
+        os.replace(str(path) + ".tmp", path)
+    return path
+
+
+WINDOW = {"start": "2025-04-01", "end": "2025-10-01"}  # half of the generated year
+
+
+def _all_columns(frame: Any) -> dict[str, np.ndarray]:
+    """Every column of an account_metrics frame (index account) as float64, sorted."""
+    ordered = frame.sort_index()
+    out = {"account": ordered.index.to_numpy(dtype=np.int64)}
+    for name in ordered.columns:
+        out[name] = ordered[name].to_numpy(dtype=np.float64, na_value=np.nan)
+    return out
 
 
 def work(tool: str, data: Any, scratch: Path) -> tuple[dict[str, np.ndarray], float]:
@@ -163,6 +238,28 @@ def work(tool: str, data: Any, scratch: Path) -> tuple[dict[str, np.ndarray], fl
         import engagemetrics as em
 
         return {}, em.reciprocity(data)
+    if tool == "posts: ours":
+        import engagemetrics as em
+
+        return _all_columns(em.account_metrics(*data, **WINDOW)), np.nan
+    if tool == "posts: polars":
+        import engagemetrics as em
+
+        metrics = em.account_metrics(*data, **WINDOW).to_pandas().set_index("account")
+        return _all_columns(metrics), np.nan
+    if tool == "posts: duckdb":
+        import engagemetrics as em
+
+        connection = _duckdb_connection(data[0], scratch)
+        follows = connection.read_parquet(str(data[0]))
+        posts = connection.read_parquet(str(data[1]))
+        out = scratch / "duckdb_posts.parquet"
+        em.account_metrics(follows, posts, **WINDOW).write_parquet(str(out))
+        connection.close()
+        import pyarrow.parquet as pq
+
+        metrics = pq.read_table(out).to_pandas().set_index("account")
+        return _all_columns(metrics), np.nan
     if tool == "numpy":
         return _numpy_baseline(*data)
     if tool == "pandas-merge":
@@ -374,6 +471,9 @@ def _preimport(tool: str) -> None:
         "duckdb": ["duckdb", "engagemetrics", "engagemetrics.metrics._backend", "pyarrow"],
         "duckdb-sql": ["duckdb", "pyarrow.parquet"],
         "polars": ["polars", "engagemetrics", "engagemetrics.metrics._backend"],
+        "posts: ours": ["engagemetrics", "engagemetrics.metrics.accounts"],
+        "posts: duckdb": ["duckdb", "engagemetrics", "engagemetrics.metrics._backend", "pyarrow"],
+        "posts: polars": ["polars", "engagemetrics", "engagemetrics.metrics._backend"],
     }
     import importlib
 
@@ -432,6 +532,21 @@ def agree(result: dict[str, np.ndarray], reference: dict[str, np.ndarray]) -> st
         abs(float(result["reciprocity"]) - float(reference["reciprocity"])) > 1e-12
     ):
         problems.append("reciprocity")
+    return "yes" if not problems else "NO: " + ", ".join(problems)
+
+
+def agree_all(result: dict[str, np.ndarray], reference: dict[str, np.ndarray]) -> str:
+    """Every column equal (NaN/null where the reference is NaN), to 1e-12 relative."""
+    problems = [
+        name
+        for name in reference
+        if name != "reciprocity"
+        and (
+            name not in result
+            or result[name].shape != reference[name].shape
+            or not np.allclose(result[name], reference[name], rtol=1e-12, atol=0, equal_nan=True)
+        )
+    ]
     return "yes" if not problems else "NO: " + ", ".join(problems)
 
 
@@ -580,6 +695,8 @@ def write_results(runs: dict[str, dict[str, Any]], meta: dict[str, Any], out: Pa
                 f"| 100M completes on this machine | {by_tool.get('ours', {}).get('error')} "
                 "| MISSED |"
             )
+    post_lines = _posts_section(runs, meta)
+    lines += post_lines
     lines[header_end:header_end] = [
         "## Goals of the issue",
         "",
@@ -614,6 +731,49 @@ def write_results(runs: dict[str, dict[str, Any]], meta: dict[str, Any], out: Pa
     text = "\n".join(lines)
     out.write_text(text)
     return text
+
+
+def _posts_section(runs: dict[str, dict[str, Any]], meta: dict[str, Any]) -> list[str]:
+    """The account_metrics-with-posts table: our pandas path against our narwhals engines."""
+    lines: list[str] = []
+    for size, by_tool in runs.items():
+        done = {t: r for t, r in by_tool.items() if t in POST_TOOLS}
+        if not done:
+            continue
+        reference = done.get("posts: ours", {}).get("result")
+        n_edges = meta["edges"][size]
+        lines += [
+            f"## account_metrics with a post log, {size} ({n_edges:,} edges and "
+            f"{generate.SIZES[size]:,} "
+            f"posts, window {WINDOW['start']} to {WINDOW['end']})",
+            "",
+            "All 20 columns of `em.account_metrics(follows, posts, start=..., end=...)` on int64 "
+            "ids: our pandas path against the same call on DuckDB (Parquet, same memory limit) "
+            "and Polars frames.",
+            "",
+            "| engine | time (s) | repeats | × pandas | memory (GiB) | agrees with pandas |",
+            "|---|---|---|---|---|---|",
+        ]
+        base = done.get("posts: ours")
+        base_t = statistics.median(base["times"]) if base and "times" in base else None
+        for tool in POST_TOOLS:
+            report = done.get(tool)
+            if report is None:
+                continue
+            label = tool.split(": ")[1].replace("ours", "pandas (ours)")
+            if "error" in report:
+                lines.append(f"| {label} | failed | | | | {report['error']} |")
+                continue
+            t = statistics.median(report["times"])
+            used = report["peak"] - report["rss_imports"]
+            ratio = f"{t / base_t:.2f}" if base_t else ""
+            verdict = agree_all(report["result"], reference) if reference is not None else "n/a"
+            lines.append(
+                f"| {label} | {_fmt_s(t)} | {len(report['times'])} | {ratio} | {_gib(used)} "
+                f"| {verdict} |"
+            )
+        lines.append("")
+    return lines
 
 
 def _profile(size: str, seed: int) -> str:
