@@ -204,6 +204,11 @@ def test_public_functions_dispatch(backend: tuple[str, object]) -> None:
         _assert_frames_equal(counts, _expected_counts(follows))
         assert em.reciprocity(native) == pytest.approx(em.reciprocity(follows), rel=1e-12)
         assert em.dyad_census(native) == em.dyad_census(follows)
+        rho = em.reciprocity_rho(native, accounts=None)
+        assert rho == pytest.approx(em.reciprocity_rho(follows), rel=1e-12)
+        posts = random_posts(2)
+        metrics = _to_pandas(em.account_metrics(native, convert(posts)))
+        _assert_frames_equal(metrics, _expected_account_metrics(follows, posts))
 
 
 def test_graph_metrics_equal_pandas(backend: tuple[str, object]) -> None:
