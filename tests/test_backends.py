@@ -497,3 +497,10 @@ def test_period_counts_refuse_weeks() -> None:
     posts = pl.DataFrame({"author": [1], "created_at": [None], "kind": ["post"]})
     with pytest.raises(em.InvalidArgumentError, match="freq"):
         _backend.period_counts_nw(posts, freq="W")
+
+
+def test_accounts_from_an_eager_frame_of_another_kind() -> None:
+    follows = pl.DataFrame({"source": [1, 2], "target": [2, 1]})
+    extra = pd.DataFrame({"account_id": [9]})
+    counts = _backend.follow_counts_nw(follows, accounts=extra)
+    assert counts.rows() == [(1, 1, 1, 1), (2, 1, 1, 1), (9, 0, 0, 0)]

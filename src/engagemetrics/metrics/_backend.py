@@ -230,10 +230,17 @@ def _ids_like(frame: Frame, ids: Any, dtype: Any) -> Frame:
                 names,
                 hint="pass a one-column frame, or one with an 'account_id' or 'account' column",
             )
-        given = given.select(nw.col(name).cast(dtype).alias("account"))
-        if isinstance(frame, nw.LazyFrame) and not isinstance(given, nw.LazyFrame):
-            given = given.lazy()
-        return given
+        if given.implementation == frame.implementation:
+            given = given.select(nw.col(name).cast(dtype).alias("account"))
+            if isinstance(frame, nw.LazyFrame) and not isinstance(given, nw.LazyFrame):
+                given = given.lazy()
+            return given
+        if isinstance(given, nw.LazyFrame):
+            raise UnsupportedBackendError(
+                f"accounts is a lazy {given.implementation} frame but follows is a "
+                f"{frame.implementation} frame; pass accounts on the same engine, or as a list"
+            )
+        ids = given.get_column(name).to_list()  # an eager frame of another kind: its values
     if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
         raise InvalidArgumentError(
             f"accounts must be a sequence of account ids or a one-column frame, got {ids!r}"
