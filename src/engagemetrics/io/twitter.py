@@ -535,6 +535,18 @@ class _Posts:
         self.seen.add(post_id)
         return len(self.post_id) - 1
 
+    def release(self) -> None:
+        """Drop every list once the tables are built, before Archive() validates them.
+
+        The Python objects weigh about as much as the whole tweets.js; holding them
+        while the Archive coerces its tables was half of the import's peak memory.
+        """
+        for values in (self.post_id, self.seconds, self.kind, self.parent_id,
+                       self.parent_author, self.text, self.pending, self.mention_post,
+                       self.mention_target, self.mention_handles):
+            values.clear()
+        self.seen.clear()
+
 
 # --------------------------------------------------------------------------- the reader
 class _ArchiveReader:
@@ -1131,6 +1143,10 @@ class _ArchiveReader:
                 ),
             }
         )
+        posts.release()
+        self.follows_source.clear()
+        self.follows_target.clear()
+        del kinds, root_id, root_author
         acc = accounts.frame()
         acc["_len"] = acc["account_id"].str.len()
         acc = acc.sort_values(["_len", "account_id"], kind="mergesort").drop(columns="_len")
