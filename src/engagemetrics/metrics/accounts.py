@@ -59,6 +59,17 @@ def _follow_columns(
     return pd.DataFrame(data, index=counts.index)[list(FOLLOW_COLUMNS)]
 
 
+def _integer_edges(follows: Any) -> bool:
+    """True for a frame whose ``source`` and ``target`` are integer columns without gaps."""
+    return (
+        isinstance(follows, pd.DataFrame)
+        and "source" in follows.columns
+        and "target" in follows.columns
+        and follows["source"].dtype.kind in "iu"
+        and follows["target"].dtype.kind in "iu"
+    )
+
+
 def _account_list(accounts: Any) -> pd.Series | None:
     if accounts is None:
         return None
@@ -226,8 +237,12 @@ def account_metrics(
         follows = pd.DataFrame(
             {"source": pd.Series([], dtype="int64"), "target": pd.Series([], dtype="int64")}
         )
-    prepared_follows = _prepare_follows(follows)
     extra_accounts = _account_list(accounts)
+    if posts is None and _integer_edges(follows):
+        # The scale path (a research graph of integer ids, no posts): the follow kernel
+        # already gives every row, so skip copying the edges and encoding them a second time.
+        return _follow_columns(follows, loops=loops, multi=multi, accounts=extra_accounts)
+    prepared_follows = _prepare_follows(follows)
     prepared_posts = prepared_interactions = None
     if posts is not None:
         prepared_posts = _prepare_posts(posts)
