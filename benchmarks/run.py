@@ -570,6 +570,23 @@ def agree_all(result: dict[str, np.ndarray], reference: dict[str, np.ndarray]) -
     return "yes" if not problems else "NO: " + ", ".join(problems)
 
 
+def _source_state() -> str:
+    """The commit of the library code measured, and whether src/ differs from it."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "src"],
+            cwd=HERE.parent,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "unknown (no git)"
+    return f"{head}{' with uncommitted changes in src/' if dirty else ''}"
+
+
 def _versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -618,6 +635,13 @@ def write_results(runs: dict[str, dict[str, Any]], meta: dict[str, Any], out: Pa
         f"- Load average (1/5/15 min) at start {meta['load_start']}, at end {meta['load_end']}"
         " — the machine is shared, so absolute times carry that noise; ratios are within one run.",
         "- Versions: " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items()),
+        f"- Library code: commit {meta['source_start']}"
+        + (
+            ""
+            if meta["source_start"] == meta["source_end"]
+            else f" at the start, {meta['source_end']} at the end: **the code changed during "
+            "the run**, re-run before quoting these figures"
+        ),
         "- Data: `benchmarks/generate.py` (seed 0): Twitter-shaped simple graphs, heavy-tailed "
         "in- and out-degrees, 35% of arcs reciprocated, 10 edges per account, dense int64 ids.",
         "- Task: followers, following and mutuals of every account, and the graph's "
@@ -875,6 +899,7 @@ def main(argv: list[str] | None = None) -> None:
         "started": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
         "machine": _machine(),
         "load_start": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "source_start": _source_state(),
         "versions": _versions(),
         "edges": {},
         "accounts": {},
@@ -902,6 +927,7 @@ def main(argv: list[str] | None = None) -> None:
         meta["profile"] = _profile("10M", args.seed)
     meta["finished"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")
     meta["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    meta["source_end"] = _source_state()
     write_results(runs, meta, args.out)
     print(f"wrote {args.out}", file=sys.stderr)
 
