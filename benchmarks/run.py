@@ -576,6 +576,13 @@ def _source_state() -> str:
         head = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True
         ).stdout.strip()
+        # the tree of src/: other commits (docs, tests) during the run do not matter
+        tree = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD:src"],
+            cwd=HERE.parent,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--", "src"],
             cwd=HERE.parent,
@@ -584,7 +591,7 @@ def _source_state() -> str:
         ).stdout.strip()
     except OSError:
         return "unknown (no git)"
-    return f"{head}{' with uncommitted changes in src/' if dirty else ''}"
+    return f"{head} (src/ tree {tree}){' with uncommitted changes in src/' if dirty else ''}"
 
 
 def _versions() -> dict[str, str]:
@@ -638,7 +645,7 @@ def write_results(runs: dict[str, dict[str, Any]], meta: dict[str, Any], out: Pa
         f"- Library code: commit {meta['source_start']}"
         + (
             ""
-            if meta["source_start"] == meta["source_end"]
+            if meta["source_start"].split(" ", 1)[1] == meta["source_end"].split(" ", 1)[1]
             else f" at the start, {meta['source_end']} at the end: **the code changed during "
             "the run**, re-run before quoting these figures"
         ),
