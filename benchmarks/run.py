@@ -727,10 +727,25 @@ def write_results(runs: dict[str, dict[str, Any]], meta: dict[str, Any], out: Pa
                         f"(**scaled** ×{n_edges / meta['edges']['1M']:.1f} from its measured "
                         f"1M time) = {ratio:.0f}× ours | {'met' if ratio >= 100 else 'MISSED'} |"
                     )
+                    if "ours: account_metrics" in median:
+                        ratio = scaled / median["ours: account_metrics"]
+                        goals.append(
+                            f"| 10M: per-account metrics alone (account_metrics) ≥ 100× faster "
+                            f"than networkx (**scaled**, as above) | {ratio:.0f}× "
+                            f"| {'met' if ratio >= 100 else 'MISSED'} |"
+                        )
                 goals.append(
                     f"| 10M: ours' peak memory within 3× the raw edge arrays | {used / raw:.2f}× "
                     f"(input included) | {'met' if used <= 3 * raw else 'MISSED'} |"
                 )
+                alone = by_tool.get("ours: account_metrics", {})
+                if "peak" in alone:
+                    used_alone = alone["peak"] - alone["rss_imports"]
+                    goals.append(
+                        f"| 10M: account_metrics alone, peak memory within 3× raw "
+                        f"| {used_alone / raw:.2f}× (input included) "
+                        f"| {'met' if used_alone <= 3 * raw else 'MISSED'} |"
+                    )
             if size == "1M" and "networkx" in median:
                 ratio = median["networkx"] / ours
                 goals.append(
@@ -890,11 +905,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument(
+        "--render", action="store_true", help="rewrite RESULTS.md from the last run's saved data"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--size", help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    if args.render:
+        runs, meta = _load_runs()
+        write_results(runs, meta, args.out)
+        return
     if args.worker:
         _preimport(args.worker)
         worker(args.worker, args.size, args.seed, args.repeats, args.budget, args.result)
@@ -935,8 +957,38 @@ def main(argv: list[str] | None = None) -> None:
     meta["finished"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")
     meta["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     meta["source_end"] = _source_state()
+    _save_runs(runs, meta)
     write_results(runs, meta, args.out)
     print(f"wrote {args.out}", file=sys.stderr)
+
+
+LAST_RUN = generate.DATA / "last_run"
+
+
+def _save_runs(runs: dict[str, dict[str, Any]], meta: dict[str, Any]) -> None:
+    """Keep the measurements (results as .npz) so RESULTS.md can be re-rendered: --render."""
+    LAST_RUN.mkdir(parents=True, exist_ok=True)
+    plain: dict[str, Any] = {"meta": meta, "runs": {}}
+    for size, by_tool in runs.items():
+        plain["runs"][size] = {}
+        for tool, report in by_tool.items():
+            plain["runs"][size][tool] = {k: v for k, v in report.items() if k != "result"}
+            if "result" in report:
+                name = f"{size}_{tool.replace(': ', '-').replace(' ', '_')}.npz"
+                np.savez(LAST_RUN / name, **report["result"])
+                plain["runs"][size][tool]["result_file"] = name
+    (LAST_RUN / "runs.json").write_text(json.dumps(plain, indent=1))
+
+
+def _load_runs() -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    plain = json.loads((LAST_RUN / "runs.json").read_text())
+    runs = plain["runs"]
+    for by_tool in runs.values():
+        for report in by_tool.values():
+            if "result_file" in report:
+                with np.load(LAST_RUN / report["result_file"]) as saved:
+                    report["result"] = {name: saved[name] for name in saved.files}
+    return runs, plain["meta"]
 
 
 if __name__ == "__main__":
