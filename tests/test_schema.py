@@ -170,3 +170,9 @@ def test_archive_copy_does_not_double_the_flags():
         b.ledger.sort_values("reason").reset_index(drop=True),
     )
     assert a.ledger["count"].sum() == 3  # one dropped, one duplicate, one self-follow
+
+
+def test_nullable_integer_ids_keep_missing_values():
+    ids = schema.to_id(pd.Series([7, None, 2**62], dtype="Int64"))
+    assert ids.tolist()[0] == "7" and ids.isna().tolist() == [False, True, False]
+    assert ids.iloc[2] == str(2**62)

@@ -260,6 +260,8 @@ def to_id(values: Any, *, column: str = "id", table: str = "table") -> pd.Series
         return s.astype(ID_DTYPE)
     kind = s.dtype.kind
     if kind in "iu":
+        if s.hasnans:  # a nullable Int64/UInt64 column with <NA>: missing stays missing
+            return s.astype(ID_DTYPE)
         return s.astype("int64" if kind == "i" else "uint64").astype(str).astype(ID_DTYPE)
     if kind == "f":
         finite = s.dropna()
