@@ -27,6 +27,8 @@ __all__ = ["GraphCounts", "NodeCounts", "SortedArcs", "graph_counts", "node_coun
 
 # 2 * 31 code bits + 1 direction bit = 63 bits: the largest packing an int64 holds.
 _MAX_CODE_BITS = 31
+# Edges per chunk when building keys and comparing neighbours (8 MiB of int64).
+_CHUNK = 1 << 20
 
 
 class SortedArcs(NamedTuple):
@@ -83,21 +85,30 @@ def sort_arcs(
     if bits > _MAX_CODE_BITS:
         return _sort_arcs_lexsort(source, target, loops, with_multiplicity=with_multiplicity)
 
-    # key = ((low << bits) | high) << 1 | (source > target), built in place: few temporaries.
-    key = np.minimum(source, target)
-    np.left_shift(key, bits, out=key)
-    high = np.maximum(source, target)
-    np.bitwise_or(key, high, out=key)
-    del high
-    np.left_shift(key, 1, out=key)
-    np.bitwise_or(key, np.greater(source, target), out=key)
+    # key = ((low << bits) | high) << 1 | (source > target). Built, and its neighbours
+    # compared, in chunks: the only array as long as the edge list is the key itself
+    # (8 bytes an edge), which keeps the peak near the issue's 3x the raw edge arrays.
+    key = np.empty(n_edges, dtype=np.int64)
+    for lo in range(0, n_edges, _CHUNK):
+        hi = min(lo + _CHUNK, n_edges)
+        src, dst, out = source[lo:hi], target[lo:hi], key[lo:hi]
+        np.minimum(src, dst, out=out)
+        np.left_shift(out, bits, out=out)
+        np.bitwise_or(out, np.maximum(src, dst), out=out)
+        np.left_shift(out, 1, out=out)
+        np.bitwise_or(out, np.greater(src, dst), out=out)
     key.sort()
 
     # Neighbours: equal -> a duplicate copy; differing only in the direction bit -> mutual.
-    xor = np.bitwise_xor(key[1:], key[:-1])
-    duplicates = key[np.flatnonzero(xor == 0) + 1]
-    mutual_first = np.flatnonzero(xor == 1)
-    del xor
+    duplicate_at, mutual_at = [], []
+    for lo in range(0, max(n_edges - 1, 0), _CHUNK):
+        hi = min(lo + _CHUNK, n_edges - 1)
+        xor = np.bitwise_xor(key[lo + 1 : hi + 1], key[lo:hi])
+        duplicate_at.append(np.flatnonzero(xor == 0) + (lo + 1))
+        mutual_at.append(np.flatnonzero(xor == 1) + lo)
+    empty = np.empty(0, dtype=np.intp)
+    duplicates = key[np.concatenate(duplicate_at) if duplicate_at else empty]
+    mutual_first = np.concatenate(mutual_at) if mutual_at else empty
     copies = _mutual_copies(key, mutual_first) if with_multiplicity else None
     pairs = key[mutual_first] >> 1
     del key
