@@ -17,7 +17,7 @@ import pandas as pd
 from .. import schema
 from ..archive import Archive
 from ..exceptions import CorruptExportError, EmptyInputError, InvalidArgumentError
-from ._container import ExportFiles
+from ._container import ExportFiles, progress
 
 __all__ = ["can_read", "read_activity_log", "read_edge_list", "read_research_dataset"]
 
@@ -128,7 +128,8 @@ def _chunks(
                 keep_default_na=False,
                 na_values=[""],
             )
-            for chunk in reader:
+            # A bar of chunks read (tqdm, only when stderr is a terminal).
+            for chunk in progress(reader, desc=f"reading {name} ({chunksize:,} lines a chunk)"):
                 for w in caught:
                     bad_lines.extend(int(m) for m in _SKIP_RE.findall(str(w.message)))
                 caught.clear()
