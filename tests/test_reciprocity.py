@@ -386,3 +386,29 @@ def test_copies_of_a_self_follow_under_keep_and_mutual(kernel):
     assert reciprocity(follows, loops="mutual", multi="keep", unit="pairs") == pytest.approx(2 / 3)
     assert reciprocity(follows, loops="mutual") == pytest.approx(1.0)  # 2 + 1 loop of 3
     assert dyad_census(follows, multi="keep") == DyadCensus(1, 0, 2)
+
+
+def test_two_thread_sort_gives_the_same_counts(monkeypatch):
+    # Large inputs sort their keys in two threads and merge; force that path on a small
+    # random multigraph with loops and compare with the one-thread sort.
+    from engagemetrics.metrics import _kernels
+
+    rng = np.random.default_rng(7)
+    edges = pd.DataFrame(
+        {"source": rng.integers(0, 300, 5_000), "target": rng.integers(0, 300, 5_000)}
+    )
+    single = em.follow_counts(edges, multi="keep")
+    r_single = em.reciprocity(edges)
+    monkeypatch.setattr(_kernels, "_PARALLEL_SORT_MIN", 2)
+    monkeypatch.setattr(_kernels.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    pools = []
+    real_pool = _kernels.ThreadPoolExecutor
+
+    def counting_pool(*args, **kwargs):
+        pools.append(1)
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(_kernels, "ThreadPoolExecutor", counting_pool)
+    pd.testing.assert_frame_equal(em.follow_counts(edges, multi="keep"), single)
+    assert em.reciprocity(edges) == r_single
+    assert len(pools) == 2  # both calls took the two-thread path
