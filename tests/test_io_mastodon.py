@@ -214,7 +214,7 @@ def test_zip_wrapped_in_a_top_folder_and_lone_outbox(tmp_path):
 @pytest.mark.parametrize(
     ("member", "content", "pattern"),
     [
-        ("outbox.json", '{"orderedItems": [{"type": "Create", ', r"outbox\.json.*not valid JSON"),
+        ("outbox.json", '{"orderedItems": [{"type": "Create", ', r"outbox\.json.*damaged: not JSON.*line 1 column"),
         ("outbox.json", "[1, 2, 3]", r"outbox\.json.*orderedItems"),
         ("outbox.json", '{"type": "OrderedCollection"}', r"outbox\.json.*orderedItems"),
         ("likes.json", '{"orderedItems": ["https://x', r"likes\.json.*not valid JSON"),

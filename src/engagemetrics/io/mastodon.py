@@ -55,7 +55,7 @@ import os
 import posixpath
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
@@ -65,7 +65,8 @@ import pandas as pd
 from .. import schema
 from ..archive import Archive
 from ..exceptions import CorruptExportError, InvalidArgumentError
-from ._container import ExportFiles
+from ._container import ExportFiles, progress
+from ._jsonstream import JSONStream
 
 __all__ = ["can_read", "html_to_text", "read_mastodon_archive", "resolve_status_author"]
 
@@ -186,6 +187,28 @@ def _member(files: ExportFiles, basenames: Iterable[str]) -> str | None:
     if not hits:
         return None
     return min(hits, key=lambda n: (n.count("/"), n))
+
+
+def _stream_outbox(files: ExportFiles, name: str) -> Iterator[Any]:
+    """The activities of ``outbox.json``, decoded one at a time (an outbox can be large)."""
+    label = f"{files.path}:{name}"
+    expected = (
+        "Expected an ActivityStreams OrderedCollection with an 'orderedItems' list; the file "
+        "is not a Mastodon outbox, or it is damaged: download the archive again"
+    )
+    with files.open(name) as raw:
+        handle = io.TextIOWrapper(raw, encoding="utf-8-sig")
+        stream = JSONStream(handle, label, expected=expected)
+        try:
+            yield from stream.members("orderedItems")
+        except UnicodeDecodeError as exc:
+            raise CorruptExportError(f"{label} is not UTF-8 text ({exc.reason}); {expected}") from exc
+        if "orderedItems" not in stream.header:
+            raise CorruptExportError(
+                f"{label} should be an ActivityStreams OrderedCollection with an 'orderedItems' "
+                "list, but it is an object without an orderedItems list; the file is not a "
+                "Mastodon outbox, or it is damaged"
+            )
 
 
 def _load_json(files: ExportFiles, name: str, what: str) -> Any:
@@ -366,19 +389,9 @@ def _read(files: ExportFiles, *, following: Any, followers: Any) -> Archive:
             "(archive-<date>-<hex>.zip or .tar.gz, or its unpacked folder). "
             "Request it under Settings -> Import and export -> Request your archive"
         )
-    outbox = _load_json(files, outbox_name, "an OrderedCollection of activities")
-    items = outbox.get("orderedItems") if isinstance(outbox, Mapping) else None
-    if not isinstance(items, list):
-        found = (
-            type(outbox).__name__
-            if not isinstance(outbox, Mapping)
-            else ("an object without an orderedItems list")
-        )
-        raise CorruptExportError(
-            f"{files.path}:{outbox_name} should be an ActivityStreams OrderedCollection "
-            f"with an 'orderedItems' list, but it is {found}; the file is not a Mastodon "
-            "outbox, or it is damaged"
-        )
+    def outbox_items() -> Iterator[Any]:
+        return _stream_outbox(files, outbox_name)
+
     source = posixpath.basename(outbox_name)
 
     # ---- the ego
@@ -394,7 +407,8 @@ def _read(files: ExportFiles, *, following: Any, followers: Any) -> Archive:
         actor = loaded
     ego = _uri(actor.get("id"))
     if ego is None:
-        actors = [i.get("actor") for i in items if isinstance(i, Mapping)]
+        # A first pass over the stream: the outbox is read twice rather than held.
+        actors = [i.get("actor") for i in outbox_items() if isinstance(i, Mapping)]
         actors = [a for a in actors if isinstance(a, str)]
         if not actors:
             raise CorruptExportError(
@@ -437,7 +451,7 @@ def _read(files: ExportFiles, *, following: Any, followers: Any) -> Archive:
     }
     mentions: list[tuple[str, str]] = []
     unknown_activity: dict[str, int] = {}
-    for item in items:
+    for item in progress(outbox_items(), desc=f"reading {source}"):
         if not isinstance(item, Mapping):
             ledger.add(source, "activity", "not a JSON object")
             continue

@@ -30,12 +30,16 @@ from .. import schema
 from ..archive import Archive
 from ..exceptions import CorruptExportError, InvalidArgumentError, NoEgoError
 from ._container import ExportFiles, progress
+from ._jsonstream import JSONStream
 
 __all__ = ["can_read", "read_twitter_archive"]
 
 logger = logging.getLogger("engagemetrics")
 
-_CHUNK = 1 << 20  # characters read at a time from a data file
+_YTD_EXPECTED = (
+    "Expected 'window.YTD.<type>.part<N> = [ ... ]' with a JSON array after the '='; "
+    "download the archive again, or remove the damaged file to read the rest"
+)
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -266,130 +270,12 @@ def _csv_header(head: str) -> list[str]:
         return []
 
 
-def _line_col(text: str, pos: int, line_base: int, col_base: int) -> tuple[int, int]:
-    newlines = text.count("\n", 0, pos)
-    if newlines:
-        return line_base + newlines, pos - text.rfind("\n", 0, pos)
-    return line_base, col_base + pos
-
-
-class _YTDStream:
-    """Decodes ``window.YTD.<type>.partN = [ ... ]`` one array element at a time."""
-
-    def __init__(self, handle: io.TextIOBase, label: str) -> None:
-        self._fh = handle
-        self._label = label
-        self._buf = ""
-        self._pos = 0
-        self._eof = False
-        self._line = 1  # line and column (1-based) of self._buf[0]
-        self._col = 1
-        self._decoder = json.JSONDecoder()
-
-    # -- buffer management
-    def _more(self, size: int = _CHUNK) -> bool:
-        if self._eof:
-            return False
-        chunk = self._fh.read(size)
-        if not chunk:
-            self._eof = True
-            return False
-        if self._pos:
-            self._line, self._col = _line_col(self._buf, self._pos, self._line, self._col)
-            self._buf = self._buf[self._pos :]
-            self._pos = 0
-        self._buf += chunk
-        return True
-
-    def _skip_ws(self) -> None:
-        while True:
-            n = len(self._buf)
-            while self._pos < n and self._buf[self._pos] in " \t\r\n":
-                self._pos += 1
-            if self._pos < n or not self._more():
-                return
-
-    def _peek(self) -> str:
-        self._skip_ws()
-        return self._buf[self._pos] if self._pos < len(self._buf) else ""
-
-    def _fail(self, what: str, pos: int | None = None) -> CorruptExportError:
-        line, col = _line_col(self._buf, self._pos if pos is None else pos, self._line, self._col)
-        return CorruptExportError(
-            f"{self._label} is damaged: {what} at line {line} column {col}. Expected "
-            "'window.YTD.<type>.part<N> = [ ... ]' with a JSON array after the '='; "
-            "download the archive again, or remove the damaged file to read the rest"
-        )
-
-    # -- structure
-    def _skip_prefix(self) -> None:
-        """Consume ``window.YTD.x.partN =`` (text up to the first ``=``), if any."""
-        while True:
-            first = self._peek()
-            if first in ("[", "{") or first == "":
-                return  # bare JSON, or an empty file (reported by the caller)
-            eq = self._buf.find("=", self._pos)
-            if eq >= 0:
-                self._pos = eq + 1
-                return
-            if len(self._buf) > 4096 or not self._more():
-                raise self._fail("no '=' after the 'window.YTD...' prefix")
-
-    def _value(self) -> Any:
-        self._skip_ws()  # raw_decode does not skip leading whitespace
-        while True:
-            try:
-                value, end = self._decoder.raw_decode(self._buf, self._pos)
-            except json.JSONDecodeError as exc:
-                # Incomplete because the buffer ends mid-record: read on. An error far
-                # before the end of what was read is damage, not truncation.
-                if not self._eof and len(self._buf) - exc.pos < _CHUNK and self._more():
-                    continue
-                raise self._fail(f"not JSON ({exc.msg})", exc.pos) from None
-            self._pos = end
-            return value
-
-    def items(self) -> Iterator[Any]:
-        self._skip_prefix()
-        start = self._peek()
-        if start == "":
-            raise self._fail("the file is empty (no JSON array)")
-        if start != "[":
-            value = self._value()  # e.g. a single object: accept it as one record
-            self._trailer()
-            yield value
-            return
-        self._pos += 1
-        if self._peek() == "]":
-            self._pos += 1
-        else:
-            while True:
-                yield self._value()
-                sep = self._peek()
-                self._pos += 1
-                if sep == "]":
-                    break
-                if sep != ",":
-                    raise self._fail(
-                        f"expected ',' or ']' between records, found {sep or 'end of file'!r}",
-                        self._pos - 1,
-                    )
-        self._trailer()
-
-    def _trailer(self) -> None:
-        if self._peek() == ";":
-            self._pos += 1
-        rest = self._peek()
-        if rest:
-            raise self._fail(f"unexpected text {rest!r} after the JSON array")
-
-
 def _iter_records(files: ExportFiles, stored: str, label: str) -> Iterator[Any]:
     """Yield the records of one ``.js`` data file, decoding it incrementally."""
     with files.open(stored) as raw:
         handle = io.TextIOWrapper(raw, encoding="utf-8-sig")
         try:
-            yield from _YTDStream(handle, label).items()
+            yield from JSONStream(handle, label, expected=_YTD_EXPECTED).items()
         except UnicodeDecodeError as exc:
             raise CorruptExportError(
                 f"{label} is not UTF-8 text ({exc.reason}); download the archive again"
