@@ -159,7 +159,8 @@ def test_import_stays_light():
 
 
 def test_public_names_resolve():
-    for name in ("Archive", "read_follows", "read_posts", "schema", "MissingColumnsError"):
+    for name in ("Archive", "read_follows", "read_posts", "schema", "MissingColumnsError",
+                 "period_counts", "follow_counts", "DyadCensus", "load"):
         assert getattr(em, name) is not None
     with pytest.raises(AttributeError):
         em.no_such_thing  # noqa: B018

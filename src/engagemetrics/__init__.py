@@ -51,6 +51,7 @@ _LAZY = {
     "gini": "engagemetrics.metrics.conversation",
     "normalized_entropy": "engagemetrics.metrics.conversation",
     "follow_counts": "engagemetrics.metrics.reciprocity",
+    "period_counts": "engagemetrics.metrics._backend",
     "DyadCensus": "engagemetrics.metrics.reciprocity",
     "load": "engagemetrics.io.load",
     "read_twitter_archive": "engagemetrics.io.twitter",
@@ -112,6 +113,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .io.mastodon import read_mastodon_archive  # noqa: F401
     from .io.research import read_activity_log, read_edge_list  # noqa: F401
     from .io.twitter import read_twitter_archive  # noqa: F401
+    from .metrics._backend import period_counts  # noqa: F401
     from .metrics.accounts import account_metrics  # noqa: F401
     from .metrics.conversation import (  # noqa: F401
         conversation_counts,

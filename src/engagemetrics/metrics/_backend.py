@@ -972,3 +972,8 @@ def period_counts_nw(
         _ratio(nw.col("threads"), nw.col("posts")).cast(nw.Float64).alias("thread_share"),
     )
     return counts.sort("account", "period").to_native()
+
+
+# The public name (``em.period_counts``): the per-period aggregate runs on every engine,
+# pandas included, so it has no separate pandas fast path to dispatch to.
+period_counts = period_counts_nw
