@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pandas as pd
 
@@ -127,15 +131,15 @@ def _quoted_uri(embed: Any) -> str | None:
 
 
 def _walk_mst(
-    blocks: Mapping[bytes, Any], root: bytes, missing_nodes: list[int]
+    blocks: _BlockStore, root: bytes, missing_nodes: list[int], seen: set[bytes]
 ) -> Iterator[tuple[str, bytes, Any]]:
     """Yield ``(key, record CID, record or None)`` in key order; count missing nodes.
 
     Iterative (an explicit stack) so that a deep tree cannot hit the recursion limit.
+    ``seen`` collects the CIDs of the tree nodes visited.
     """
     # Stack items: ("node", cid) to expand, or ("entry", key, cid) to yield.
     stack: list[tuple[Any, ...]] = [("node", root)]
-    seen: set[bytes] = set()
     while stack:
         item = stack.pop()
         if item[0] == "entry":
@@ -172,23 +176,156 @@ def _walk_mst(
         stack.extend(reversed(ordered))
 
 
-def _decode(data: bytes, label: str) -> tuple[dict[str, Any], dict[bytes, Any]]:
-    import libipld
-
-    try:
-        header, blocks = libipld.decode_car(data)
-    except (ValueError, TypeError, OverflowError) as exc:
-        raise CorruptExportError(
-            f"{label} is not a readable CAR file ({exc}); {_CAR_MAGIC_HINT}. If the download "
-            "was interrupted, download it again"
-        ) from exc
-    return header, blocks
+class _BlockError(CorruptExportError):
+    """A block-level fault whose message already names the file."""
 
 
-def _load_bytes(path: Any) -> tuple[bytes, str, str]:
-    """The CAR bytes, a label for messages and a name for the ledger."""
+def _read_varint(fh: IO[bytes], label: str) -> int | None:
+    """An unsigned LEB128 varint from ``fh``; None at a clean end of file."""
+    value = shift = 0
+    for position in range(10):
+        byte = fh.read(1)
+        if not byte:
+            if position == 0:
+                return None
+            raise _BlockError(f"{label}: the CAR file ends inside a length prefix (truncated)")
+        value |= (byte[0] & 0x7F) << shift
+        if not byte[0] & 0x80:
+            return value
+        shift += 7
+    raise _BlockError(f"{label}: a CAR length prefix is longer than 10 bytes (damaged file)")
+
+
+def _cid_length(section: bytes) -> int:
+    """Length of the CID at the start of a CAR section (CIDv0 or CIDv1)."""
+    if section[:2] == b"\x12\x20":  # CIDv0: a bare sha2-256 multihash
+        return 34
+    position = 0
+    fields = []
+    for _ in range(4):  # version, codec, multihash code, digest length
+        value = shift = 0
+        while True:
+            byte = section[position]  # IndexError when the section is too short
+            position += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        fields.append(value)
+    if fields[0] != 1:
+        raise ValueError(f"CID version {fields[0]} (expected 0 or 1)")
+    length = position + fields[3]
+    if length > len(section):
+        raise ValueError("CID digest longer than its section")
+    return length
+
+
+class _BlockStore:
+    """The blocks of a CARv1 file, indexed by CID and decoded one at a time on demand.
+
+    The first pass reads the file sequentially and keeps, per block, only its CID and
+    where its bytes lie (offset and length packed into one int). A block is read
+    (seek + read) and decoded when the MST walk asks for it, so memory holds the
+    index and the tables being built, never the file nor all decoded blocks.
+    """
+
+    def __init__(self, fh: IO[bytes], label: str) -> None:
+        import libipld
+
+        self._fh = fh
+        self._label = label
+        self._decode_block = libipld.decode_dag_cbor
+        self.header = self._read_header()
+        self._index: dict[bytes, int] = {}
+        offset = fh.tell()
+        while True:
+            section_length = _read_varint(fh, label)
+            if section_length is None:
+                break
+            if section_length == 0:
+                raise _BlockError(f"{label}: a CAR block has length 0 (damaged file)")
+            offset = fh.tell()
+            section = fh.read(section_length)
+            if len(section) < section_length:
+                raise _BlockError(
+                    f"{label}: the CAR file ends inside a block (truncated: {len(section)} of "
+                    f"{section_length} bytes); {_CAR_MAGIC_HINT}. If the download was "
+                    "interrupted, download it again"
+                )
+            try:
+                cid_length = _cid_length(section)
+            except (IndexError, ValueError) as exc:
+                raise _BlockError(
+                    f"{label}: a CAR block does not start with a readable CID ({exc}); the "
+                    "file is damaged"
+                ) from exc
+            block_length = section_length - cid_length
+            if block_length >= 1 << 32:
+                raise _BlockError(f"{label}: a CAR block is larger than 4 GiB (damaged file)")
+            # Last one wins, as in libipld.decode_car, when a CID repeats.
+            self._index[section[:cid_length]] = ((offset + cid_length) << 32) | block_length
+
+    def _read_header(self) -> dict[str, Any]:
+        header_length = _read_varint(self._fh, self._label)
+        if not header_length:
+            raise _BlockError(
+                f"{self._label} is not a readable CAR file (empty, or no header); {_CAR_MAGIC_HINT}"
+            )
+        raw = self._fh.read(header_length)
+        try:
+            if len(raw) < header_length:
+                raise ValueError("the header is cut short")
+            header = self._decode_block(raw)
+            if not isinstance(header, dict):
+                raise ValueError(f"the header is a {type(header).__name__}, not a map")
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise _BlockError(
+                f"{self._label} is not a readable CAR file ({exc}); {_CAR_MAGIC_HINT}. If the "
+                "download was interrupted, download it again"
+            ) from exc
+        return header
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, cid: object) -> bool:
+        return cid in self._index
+
+    def cids(self) -> list[bytes]:
+        """Every CID in file order."""
+        return list(self._index)
+
+    def get(self, cid: Any) -> Any:
+        """The decoded block ``cid``, or None when the CAR does not hold it."""
+        try:
+            packed = self._index.get(cid)
+        except TypeError:  # an unhashable "link" in a damaged node
+            return None
+        if packed is None:
+            return None
+        self._fh.seek(packed >> 32)
+        raw = self._fh.read(packed & 0xFFFFFFFF)
+        try:
+            return self._decode_block(raw)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise _BlockError(
+                f"{self._label}: a block is not readable DAG-CBOR ({exc}); the CAR file is "
+                "damaged. If the download was interrupted, download it again"
+            ) from exc
+
+
+@contextmanager
+def _open_car(path: Any) -> Iterator[tuple[IO[bytes], str, str]]:
+    """A seekable binary stream of the CAR, a label for messages and a name for the ledger.
+
+    A plain file or a CAR inside a folder is read in place. A CAR inside a zip or
+    tar.gz is copied, streaming, to an anonymous temporary file first: a compressed
+    member cannot seek, and the block index needs random access.
+    """
     if isinstance(path, (bytes, bytearray)):
-        return bytes(path), "<bytes>", "repo.car"
+        # The caller already holds the bytes; BytesIO over bytes shares them (no copy).
+        yield io.BytesIO(bytes(path)), "<bytes>", "repo.car"
+        return
     if not isinstance(path, (str, os.PathLike)):
         raise InvalidArgumentError(
             f"read_bluesky_repo expects a path to a .car file (or a folder/zip holding one), "
@@ -196,18 +333,31 @@ def _load_bytes(path: Any) -> tuple[bytes, str, str]:
         )
     p = Path(path)
     if p.is_file() and p.suffix.lower() == ".car":
-        return p.read_bytes(), str(p), p.name
+        with open(p, "rb") as fh:
+            yield fh, str(p), p.name
+        return
     with ExportFiles(p) as files:
         cars = files.find("*.car")
         if not cars:
             if files.kind == "file":
-                return p.read_bytes(), str(p), p.name
+                with open(p, "rb") as fh:
+                    yield fh, str(p), p.name
+                return
             raise CorruptExportError(f"{p} holds no .car file; {_CAR_MAGIC_HINT}")
         if len(cars) > 1:
             raise InvalidArgumentError(
                 f"{p} holds several CAR files ({', '.join(cars[:5])}); pass the one to read"
             )
-        return files.read_bytes(cars[0]), f"{p}:{cars[0]}", Path(cars[0]).name
+        label, origin = f"{p}:{cars[0]}", Path(cars[0]).name
+        if files.kind == "folder":
+            with open(p / files.resolve(cars[0]), "rb") as fh:
+                yield fh, label, origin
+            return
+        with tempfile.TemporaryFile(prefix="engagemetrics-", suffix=".car") as tmp:
+            with files.open(cars[0]) as member:
+                shutil.copyfileobj(member, tmp, 1 << 20)
+            tmp.seek(0)
+            yield tmp, label, origin
 
 
 # --------------------------------------------------------------------------- reader
@@ -303,8 +453,13 @@ def read_bluesky_repo(
     >>> archive.follows["followed_at"].iloc[0]
     Timestamp('2024-02-22 11:37:15+0000', tz='UTC')
     """
-    data, label, origin = _load_bytes(path)
-    header, blocks = _decode(data, label)
+    with _open_car(path) as (fh, label, origin):
+        return _read_car(fh, label, origin, dict(handles or {}))
+
+
+def _read_car(fh: IO[bytes], label: str, origin: str, handle_map: dict[str, str]) -> Archive:
+    blocks = _BlockStore(fh, label)
+    header = blocks.header
     roots = header.get("roots") or []
     if not roots:
         raise CorruptExportError(f"{label}: the CAR header names no root; {_CAR_MAGIC_HINT}")
@@ -322,18 +477,21 @@ def read_bluesky_repo(
             f"{_CAR_MAGIC_HINT}"
         )
     ego = str(commit["did"])
-    handle_map = dict(handles or {})
     ledger = schema.Ledger()
     acc = _Accumulator(ego, origin, ledger, handle_map)
     missing_nodes = [0]
     in_tree: set[bytes] = set()
+    tree_nodes: set[bytes] = set()
     try:
-        for key, cid, record in _walk_mst(blocks, commit["data"], missing_nodes):
+        for key, cid, record in _walk_mst(blocks, commit["data"], missing_nodes, tree_nodes):
             in_tree.add(cid)
             acc.take(key, record)
+    except _BlockError:
+        raise
     except CorruptExportError as exc:
         raise CorruptExportError(f"{label}: {exc}") from exc
-    _count_outside_tree(blocks, in_tree, origin, ledger)
+    # Tree nodes and the commit carry no $type: skip them rather than decode them again.
+    _count_outside_tree(blocks, in_tree | tree_nodes | {roots[0]}, origin, ledger)
     ledger.add(
         origin,
         "MST node",
@@ -345,17 +503,20 @@ def read_bluesky_repo(
 
 
 def _count_outside_tree(
-    blocks: Mapping[bytes, Any], in_tree: set[bytes], origin: str, ledger: schema.Ledger
+    blocks: _BlockStore, in_tree: set[bytes], origin: str, ledger: schema.Ledger
 ) -> None:
     """Count record blocks that the current tree does not reach.
 
     Older (v2) exports carry blocks of earlier commits: records deleted or replaced
     since. They are not part of the snapshot, but they are in the file, so they are
-    counted rather than silently skipped.
+    counted rather than silently skipped. Each is decoded on its own, one at a time.
     """
     counts: dict[str, int] = {}
-    for cid, block in blocks.items():
-        if cid in in_tree or not isinstance(block, Mapping):
+    for cid in blocks.cids():
+        if cid in in_tree:
+            continue
+        block = blocks.get(cid)
+        if not isinstance(block, Mapping):
             continue
         rtype = block.get("$type")
         if isinstance(rtype, str):
