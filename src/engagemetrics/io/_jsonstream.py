@@ -125,22 +125,26 @@ class JSONStream:
             self._trailer()
             yield value
             return
+        yield from self._array()
+        self._trailer()
+
+    def _array(self) -> Iterator[Any]:
+        """The elements of the array that starts at the current ``[``, one at a time."""
         self._pos += 1
         if self._peek() == "]":
             self._pos += 1
-        else:
-            while True:
-                yield self._value()
-                sep = self._peek()
-                self._pos += 1
-                if sep == "]":
-                    break
-                if sep != ",":
-                    raise self._fail(
-                        f"expected ',' or ']' between records, found {sep or 'end of file'!r}",
-                        self._pos - 1,
-                    )
-        self._trailer()
+            return
+        while True:
+            yield self._value()
+            sep = self._peek()
+            self._pos += 1
+            if sep == "]":
+                return
+            if sep != ",":
+                raise self._fail(
+                    f"expected ',' or ']' between records, found {sep or 'end of file'!r}",
+                    self._pos - 1,
+                )
 
     def _trailer(self) -> None:
         if self._peek() == ";":
@@ -171,22 +175,8 @@ class JSONStream:
                 raise self._fail("expected ':' after a member name")
             self._pos += 1
             if name == key and self._peek() == "[":
-                self._pos += 1
                 self.header[key] = True
-                if self._peek() == "]":
-                    self._pos += 1
-                else:
-                    while True:
-                        yield self._value()
-                        sep = self._peek()
-                        self._pos += 1
-                        if sep == "]":
-                            break
-                        if sep != ",":
-                            raise self._fail(
-                                f"expected ',' or ']' between items, found {sep or 'end of file'!r}",
-                                self._pos - 1,
-                            )
+                yield from self._array()
             else:
                 self.header[name] = self._value()
             sep = self._peek()
