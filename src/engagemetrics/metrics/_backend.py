@@ -43,6 +43,8 @@ from ..exceptions import (
     MissingColumnsError,
     UnsupportedBackendError,
 )
+from .accounts import FOLLOW_COUNT_COLUMNS, FOLLOW_RATE_COLUMNS
+from .conversation import CONVERSATION_COLUMNS, POST_COUNT_COLUMNS
 
 __all__ = [
     "FOLLOW_COLUMNS",
@@ -62,28 +64,10 @@ LOOPS = ("drop", "mutual", "unreciprocated")
 MULTI = ("collapse", "keep")
 UNITS = ("arcs", "pairs")
 
-FOLLOW_COLUMNS = ("followers", "following", "mutuals")
-RATE_COLUMNS = (
-    "follow_ratio",
-    "follow_back_rate",
-    "reciprocation_rate",
-    "reciprocity_dice",
-    "reciprocity_jaccard",
-)
-POST_COLUMNS = (
-    "posts",
-    "replies",
-    "broadcasts",
-    "threads",
-    "reposts",
-    "quotes",
-    "reply_to_broadcast_ratio",
-    "reply_share",
-    "thread_share",
-    "outreach_breadth",
-    "followee_engagement",
-)
-POST_COUNT_COLUMNS = ("posts", "replies", "broadcasts", "threads", "reposts", "quotes")
+# The output columns are the pandas path's, named once (accounts.py, conversation.py).
+FOLLOW_COLUMNS = FOLLOW_COUNT_COLUMNS
+RATE_COLUMNS = FOLLOW_RATE_COLUMNS
+POST_COLUMNS = (*CONVERSATION_COLUMNS, "followee_engagement")
 ENGAGEMENT_KINDS = ("reply", "mention", "repost", "quote")
 
 # pandas offset aliases people use for audits -> narwhals ``dt.truncate`` intervals.
