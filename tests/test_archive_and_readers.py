@@ -33,7 +33,7 @@ def test_archive_collects_ledgers_and_derives_interactions():
         ),
         errors="coerce",
     )
-    a = em.Archive(follows=follows, posts=posts, ego="me", platform="test")
+    a = em.Archive(follows=follows, posts=posts, ego="me", platform="generic")
     assert a.following() == {"ann"} and a.followers() == {"ann"}
     assert len(a.posts) == 1
     assert a.interactions[["actor", "target"]].values.tolist() == [["me", "ann"]]
@@ -154,8 +154,9 @@ def test_import_stays_light():
              "duckdb", "pyspark", "libipld", "tqdm", "igraph"}
     assert not heavy & loaded
     ours = {m for m in loaded if m.startswith("engagemetrics")}
-    assert ours == {"engagemetrics", "engagemetrics.archive", "engagemetrics.exceptions",
-                    "engagemetrics.io", "engagemetrics.io.generic", "engagemetrics.schema"}
+    assert ours == {"engagemetrics", "engagemetrics.archive", "engagemetrics.coverage",
+                    "engagemetrics.derive", "engagemetrics.exceptions", "engagemetrics.io",
+                    "engagemetrics.io.generic", "engagemetrics.ledger", "engagemetrics.schema"}
 
 
 def test_public_names_resolve():
@@ -168,6 +169,6 @@ def test_public_names_resolve():
 
 def test_archive_replace_returns_new_archive():
     a = em.Archive(follows=pd.DataFrame({"source": ["a"], "target": ["b"]}), ego="a")
-    b = a.replace(platform="x")
-    assert b.platform == "x" and a.platform == "generic"
+    b = a.replace(platform="mastodon")
+    assert b.platform == "mastodon" and a.platform == "generic"
     pdt.assert_frame_equal(a.follows, b.follows)

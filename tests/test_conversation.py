@@ -430,7 +430,7 @@ def test_derived_interactions_match_schema_rule():
     derived = conversation_counts(posts, follows=hand_follows(), include_self=True)
     explicit = conversation_counts(
         posts,
-        interactions=em.schema.interactions_from_posts(posts),
+        interactions=em.derive.interactions_from_posts(posts),
         follows=hand_follows(),
         include_self=True,
     )

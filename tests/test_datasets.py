@@ -610,7 +610,9 @@ def test_activity_log_file_and_round_trip(accounts, tmp_path):
 # ---- dispatch, demo_export, determinism
 def test_write_export_dispatch_and_errors(accounts, tmp_path):
     a = accounts["twitter"]
-    assert write_export(a, tmp_path / "a.zip", platform="x").exists()
+    assert write_export(a, tmp_path / "a.zip", platform="twitter").exists()
+    with pytest.raises(InvalidArgumentError, match="platform"):
+        write_export(a, tmp_path / "a.zip", platform="x")  # one name per platform
     with pytest.raises(InvalidArgumentError, match="platform"):
         write_export(a, tmp_path / "a.zip", platform="myspace")
     with pytest.raises(em.NoEgoError):

@@ -73,7 +73,7 @@ def test_bluesky_pages_in_a_folder_make_reciprocity_computable(tmp_path: Path) -
             )
         )
     )
-    result = archive.with_followers(pages)
+    result = em.add_followers(archive, pages)
     # Hand count: followers a, x, c; following a, b, c; mutual a, c.
     assert result.followers() == {"did:plc:a", "did:plc:x", "did:plc:c"}
     assert result.followers() & result.following() == {"did:plc:a", "did:plc:c"}
@@ -135,7 +135,7 @@ def test_real_bluesky_repo_with_followers(samples: Path) -> None:
         "subject": {"did": archive.ego},
         "followers": [{"did": followed[0]}, {"did": "did:plc:new"}],
     }
-    result = archive.with_followers(page)
+    result = em.add_followers(archive, page)
     assert result.followers() & result.following() == {followed[0]}
     assert result.platform == "bluesky" and result.ego == archive.ego
 
@@ -198,7 +198,7 @@ def test_mastodon_api_pages_map_to_reader_ids(tmp_path: Path) -> None:
     path = tmp_path / "followers_page1.json"
     path.write_text(json.dumps(page))
     archive = _masto_archive()
-    result = archive.with_followers(path)
+    result = em.add_followers(archive, path)
     # bob by handle -> his URI; carol by handle -> her acct id (the reader's id, not
     # the API uri); hal completed with the host of url; gina unknown -> full acct.
     assert result.followers() == {
@@ -257,7 +257,7 @@ def test_with_mastodon_reader(tmp_path: Path) -> None:
         _account("bob@mastodon.social", "https://mastodon.social/@bob"),
         _account("zed@z.example", "https://z.example/@zed"),
     ]
-    result = archive.with_followers(api)
+    result = em.add_followers(archive, api)
     following = archive.following()
     assert len(following) == 2
     mutual = result.followers() & result.following()

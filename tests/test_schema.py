@@ -9,6 +9,8 @@ import pytest
 
 import engagemetrics as em
 from engagemetrics import schema
+from engagemetrics.derive import interactions_from_posts
+from engagemetrics.ledger import Ledger, ledger_of
 
 
 def test_follows_dtypes_and_coercion_from_integers():
@@ -53,7 +55,7 @@ def test_unparseable_timestamps_raise_then_coerce_into_the_ledger():
         schema.follows_table(raw)
     f = schema.follows_table(raw, errors="coerce")
     assert f["followed_at"].isna().tolist() == [False, True]
-    led = schema.ledger_of(f)
+    led = ledger_of(f)
     assert led["count"].sum() == 1
     assert "not a timestamp" in led["reason"].iloc[0]
 
@@ -69,7 +71,7 @@ def test_missing_ids_dropped_and_duplicates_and_loops_flagged():
     )
     f = schema.follows_table(raw, origin="edges.csv")
     assert len(f) == 3  # the two rows without an id are gone
-    led = schema.ledger_of(f).set_index("reason")
+    led = ledger_of(f).set_index("reason")
     assert led.loc["source or target id missing", "count"] == 2
     assert led.loc["source or target id missing", "action"] == "dropped"
     dup = led.index[led.index.str.startswith("duplicate")][0]
@@ -82,7 +84,7 @@ def test_validating_twice_does_not_double_the_ledger():
     raw = pd.DataFrame({"source": ["a", "a", None], "target": ["b", "b", "x"]})
     once = schema.follows_table(raw)
     twice = schema.follows_table(once)
-    pdt.assert_frame_equal(schema.ledger_of(once), schema.ledger_of(twice))
+    pdt.assert_frame_equal(ledger_of(once), schema.ledger_of(twice))
 
 
 def test_input_is_not_mutated():
@@ -118,7 +120,7 @@ def test_posts_duplicate_ids_counted():
         }
     )
     assert len(p) == 1
-    assert schema.ledger_of(p)["count"].sum() == 1
+    assert ledger_of(p)["count"].sum() == 1
 
 
 def test_interactions_from_posts_follows_the_rules():
@@ -140,7 +142,7 @@ def test_interactions_from_posts_follows_the_rules():
             "target": ["ann", "dan", "bob", "eve", "eve"],
         }
     )
-    it = schema.interactions_from_posts(p, mentions=m)
+    it = interactions_from_posts(p, mentions=m)
     got = sorted(zip(it["target"], it["kind"].astype(str), it["is_self"], strict=True))
     assert got == [
         ("ann", "reply", False),
@@ -159,7 +161,7 @@ def test_accounts_table_keeps_last_handle():
 
 def test_ledger_refuses_unknown_action():
     with pytest.raises(em.InvalidArgumentError):
-        schema.Ledger().add("s", "k", "r", action="ignored")
+        Ledger().add("s", "k", "r", action="ignored")
 
 
 def test_archive_copy_does_not_double_the_flags():

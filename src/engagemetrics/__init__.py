@@ -54,6 +54,7 @@ _LAZY = {
     "period_counts": "engagemetrics.metrics._backend",
     "DyadCensus": "engagemetrics.metrics.reciprocity",
     "load": "engagemetrics.io.load",
+    "add_followers": "engagemetrics.io.followers",
     "read_twitter_archive": "engagemetrics.io.twitter",
     "read_mastodon_archive": "engagemetrics.io.mastodon",
     "read_bluesky_repo": "engagemetrics.io.bluesky",
@@ -107,6 +108,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover
     from . import datasets, schema
     from .io.bluesky import read_bluesky_repo  # noqa: F401
+    from .io.followers import add_followers  # noqa: F401
     from .io.instagram import read_instagram_export  # noqa: F401
     from .io.linkedin import read_linkedin_export  # noqa: F401
     from .io.load import load  # noqa: F401

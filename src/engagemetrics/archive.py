@@ -1,16 +1,41 @@
-"""``Archive``: one account's data (or a whole platform's) as the canonical tables."""
+"""``Archive``: one account's data (or a whole platform's) as the canonical tables, and what it covers."""
 
 from __future__ import annotations
 
 import html
+import os
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
 from . import schema
-from .exceptions import ColumnTypeError, NoEgoError
+from .coverage import PARTS, Coverage
+from .derive import interactions_from_posts
+from .exceptions import ColumnTypeError, InvalidArgumentError, NoEgoError
+from .ledger import Ledger, ledger_of
 
-__all__ = ["Archive"]
+__all__ = ["PLATFORMS", "Archive"]
+
+#: The platform names an archive can carry, the same everywhere (readers, writers, CLI).
+PLATFORMS = (
+    "twitter",
+    "mastodon",
+    "bluesky",
+    "instagram",
+    "threads",
+    "linkedin",
+    "research",
+    "generic",
+)
+
+_NO_FOLLOWS = "no follow table was given"
+_NO_POSTS = "no posts table was given"
+_NO_INTERACTIONS = "no posts or interactions table was given"
+_OWN_EXPORT = (
+    "an account's export holds its own posts, not the replies and mentions others "
+    "addressed to it"
+)
 
 
 class Archive:
@@ -20,27 +45,41 @@ class Archive:
     ----------
     follows, posts, interactions, accounts : pandas.DataFrame, optional
         Tables in (or coercible to) the canonical schema of :mod:`engagemetrics.schema`.
-        Missing tables are empty. When ``interactions`` is None it is derived from
-        ``posts`` (and ``mentions`` and ``likes``) by
-        :func:`engagemetrics.schema.interactions_from_posts`.
+        A table not given is empty, and what it would hold is unknown (see ``unknown``).
+        When ``interactions`` is None it is derived from ``posts`` (and ``mentions`` and
+        ``likes``) by :func:`engagemetrics.derive.interactions_from_posts`.
     ego : str, optional
         Id of the archive's owner; None for a platform dataset.
     platform : str
-        ``"twitter"``, ``"mastodon"``, ``"bluesky"``, ``"instagram"``, ``"linkedin"``,
-        ``"research"``, ``"generic"``, ...
+        One of :data:`PLATFORMS`.
     exported_at : timestamp-like, optional
-        When the export was made (the date of the follow snapshot).
+        When the export was made (the date of the follow snapshot). Naive values are UTC.
     ledger : pandas.DataFrame, optional
-        Records an importer did not take (see :class:`engagemetrics.schema.Ledger`).
-        Ledgers attached to the tables (``.attrs["ledger"]``) are collected as well.
+        Records an importer did not take (see :mod:`engagemetrics.ledger`). Ledgers
+        attached to the tables are collected as well.
     mentions, likes : pandas.DataFrame, optional
         Used only to derive ``interactions``.
+    scope : {"ego", "all"}, optional
+        Whose data the tables cover: the owner's (``"ego"``, the default when ``ego`` is
+        given) or every account's (``"all"``, the default without an ego). See
+        :class:`~engagemetrics.coverage.Coverage`.
+    unknown : mapping of str to str or None, optional
+        Parts of the export (:data:`engagemetrics.coverage.PARTS`) that it does not hold,
+        each with the reason. By default a table that is not given is unknown, and with
+        ``scope="ego"`` so are the interactions others addressed to the owner; a reason of
+        None marks such a part as known after all.
 
     Attributes
     ----------
     follows, posts, interactions, accounts, ledger : pandas.DataFrame
     ego, platform : str or None
     exported_at : pandas.Timestamp or None
+    coverage : engagemetrics.coverage.Coverage
+
+    Notes
+    -----
+    Treat the tables as read-only: to change one, make a new archive with
+    :meth:`replace`, which validates it and keeps the coverage in step.
 
     Examples
     --------
@@ -48,9 +87,11 @@ class Archive:
     >>> a = em.Archive(follows=pd.DataFrame({"source": ["me", "ann", "me"],
     ...                                      "target": ["ann", "me", "bob"]}), ego="me")
     >>> a
-    Archive(platform='generic', ego='me', follows=3, posts=0, interactions=0, accounts=0, ledger=0)
+    Archive(platform='generic', ego='me', follows=3, posts=0, interactions=0, accounts=0, ledger=0 rows)
     >>> sorted(a.following()), sorted(a.followers())
     (['ann', 'bob'], ['ann'])
+    >>> a.coverage.reason("posts")
+    'no posts table was given'
     """
 
     def __init__(
@@ -66,20 +107,25 @@ class Archive:
         ledger: pd.DataFrame | None = None,
         mentions: pd.DataFrame | None = None,
         likes: pd.DataFrame | None = None,
+        scope: str | None = None,
+        unknown: Mapping[str, str | None] | None = None,
     ) -> None:
         if ego is not None and not isinstance(ego, (str, int)):
             raise ColumnTypeError(f"ego must be an account id (str or int), got {type(ego).__name__}")
+        if platform not in PLATFORMS:
+            raise InvalidArgumentError(
+                f"platform must be one of {PLATFORMS}, got {platform!r}; use 'generic' for "
+                "tables of another source"
+            )
         self.ego = None if ego is None else str(ego)
         self.platform = str(platform)
-        self.exported_at = None if exported_at is None else pd.Timestamp(exported_at)
-        if self.exported_at is not None and self.exported_at.tzinfo is None:
-            self.exported_at = self.exported_at.tz_localize("UTC")
-        book = schema.Ledger()
+        self.exported_at = _utc(exported_at)
+        book = Ledger()
         # The tables below recompute their structural flags; take only the rest.
         book.extend(ledger, structural=False)
 
         def take(table: pd.DataFrame) -> pd.DataFrame:
-            book.extend(schema.ledger_of(table))
+            book.extend(ledger_of(table))
             table.attrs = {}
             return table
 
@@ -93,17 +139,80 @@ class Archive:
                 else {"post_id": [], "author": [], "created_at": [], "kind": []}
             )
         )
+        # Kept so that replace(posts=...) derives the interactions of the new posts.
+        self._mentions, self._likes = mentions, likes
+        self._derived = interactions is None
         if interactions is None:
             self.interactions = take(
-                schema.interactions_from_posts(self.posts, mentions=mentions, likes=likes)
+                interactions_from_posts(self.posts, mentions=mentions, likes=likes)
             )
         else:
             self.interactions = take(schema.interactions_table(interactions))
         self.accounts = schema.accounts_table(accounts)
         self.ledger = book.to_frame()
+        self.coverage = self._coverage(
+            scope, unknown, given={"follows": follows, "posts": posts, "interactions": interactions}
+        )
+
+    # ------------------------------------------------------------------ coverage
+    def _coverage(
+        self,
+        scope: str | None,
+        unknown: Mapping[str, str | None] | None,
+        given: Mapping[str, Any],
+    ) -> Coverage:
+        if scope is None:
+            scope = "ego" if self.ego is not None else "all"
+        if scope == "ego" and self.ego is None:
+            raise NoEgoError("scope='ego' needs an ego: pass ego= with the owner's account id")
+        defaults: dict[str, str | None] = {}
+        if given["follows"] is None:
+            defaults["following"] = defaults["followers"] = _NO_FOLLOWS
+        if given["posts"] is None:
+            defaults["posts"] = _NO_POSTS
+            if given["interactions"] is None:
+                defaults["interactions_made"] = _NO_INTERACTIONS
+                defaults["interactions_received"] = _NO_INTERACTIONS
+        if scope == "ego" and "interactions_received" not in defaults:
+            defaults["interactions_received"] = _OWN_EXPORT
+        defaults.update(unknown or {})
+        reasons = {part: why for part, why in defaults.items() if why is not None}
+        return Coverage(
+            scope,
+            reasons,
+            exported_at=self.exported_at,
+            follow_dates=self._follow_dates(scope),
+            log_span=self._log_span(scope),
+        )
+
+    def _follow_dates(self, scope: str) -> dict[str, bool]:
+        f = self.follows
+        dated = f["followed_at"].notna()
+        if scope == "ego":
+            sides = {"following": f["source"] == self.ego, "followers": f["target"] == self.ego}
+        else:
+            everything = pd.Series(True, index=f.index)
+            sides = {"following": everything, "followers": everything}
+        return {
+            side: bool(mask.any() and dated[mask.to_numpy(dtype=bool)].all())
+            for side, mask in sides.items()
+        }
+
+    def _log_span(self, scope: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        if len(self.posts):
+            times, who = self.posts["created_at"], self.posts["author"]
+        else:
+            times, who = self.interactions["created_at"], self.interactions["actor"]
+        if scope == "ego":
+            times = times[(who == self.ego).to_numpy(dtype=bool, na_value=False)]
+        times = times.dropna()
+        if times.empty:
+            return None
+        return (times.min(), times.max())
 
     # ------------------------------------------------------------------ ego views
-    def _require_ego(self) -> str:
+    def require_ego(self) -> str:
+        """The ego's id; :class:`~engagemetrics.NoEgoError` for a platform dataset."""
         if self.ego is None:
             raise NoEgoError(
                 "this archive has no ego (it is a platform dataset); pass ego= to em.Archive "
@@ -113,29 +222,85 @@ class Archive:
 
     def following(self) -> set[str]:
         """Ids of the accounts the ego follows (self-follow excluded)."""
-        ego = self._require_ego()
+        ego = self.require_ego()
         f = self.follows
         return set(f.loc[(f["source"] == ego) & (f["target"] != ego), "target"].tolist())
 
     def followers(self) -> set[str]:
         """Ids of the accounts that follow the ego (self-follow excluded)."""
-        ego = self._require_ego()
+        ego = self.require_ego()
         f = self.follows
         return set(f.loc[(f["target"] == ego) & (f["source"] != ego), "source"].tolist())
 
-    def with_followers(self, followers: Any, **kwargs: Any) -> Archive:
-        """A new archive with the ego's followers added (for exports that lack them).
+    def with_followers(self, followers: Any) -> Archive:
+        """A new archive with the ego's followers added, which makes them known.
 
-        See :func:`engagemetrics.io.followers.add_followers` for the accepted inputs
-        (a CSV of account ids or handles, saved Bluesky ``getFollowers`` or Mastodon
-        ``/followers`` API pages, or a DataFrame).
+        For exports that lack the followers (a Bluesky repo, a Mastodon archive, an X
+        archive without ``follower.js``).
+
+        Parameters
+        ----------
+        followers : list-like of ids, or pandas.DataFrame
+            The followers' account ids (a list, Series or Index), or a DataFrame with an
+            ``account_id`` column and optionally ``handle``, ``display_name`` and
+            ``followed_at``. To read them from a file (a CSV, saved Bluesky
+            ``getFollowers`` or Mastodon ``/followers`` API pages), use
+            :func:`engagemetrics.add_followers`, which maps every form of id to the
+            archive's ids and counts what it cannot place in the ledger.
+
+        Returns
+        -------
+        Archive
+            The same tables with one ``follower -> ego`` edge per new follower (those
+            already present, the ego itself and repeats are not added twice) and the
+            ``followers`` part of :attr:`coverage` known.
+
+        Raises
+        ------
+        NoEgoError
+            The archive has no ego.
+        InvalidArgumentError
+            ``followers`` is a path or a single string rather than a collection of ids.
+
+        Examples
+        --------
+        >>> import engagemetrics as em
+        >>> a = em.Archive(follows=pd.DataFrame({"source": ["me", "me"], "target": ["ann", "bob"]}),
+        ...                ego="me", unknown={"followers": "a Bluesky repo has no follower list"})
+        >>> a.coverage.known("followers")
+        False
+        >>> b = a.with_followers(["ann", "cy"])
+        >>> sorted(b.followers()), b.coverage.known("followers")
+        (['ann', 'cy'], True)
         """
-        from .io.followers import add_followers
+        ego = self.require_ego()
+        table = _follower_table(followers)
+        new = table[(table["account_id"] != ego) & ~table["account_id"].isin(list(self.followers()))]
+        new = new.drop_duplicates("account_id")
+        added = pd.DataFrame(
+            {
+                "source": new["account_id"].to_numpy(dtype=object),
+                "target": ego,
+                "followed_at": new["followed_at"].to_numpy(),
+            }
+        )
+        follows = pd.concat([self.follows, schema.follows_table(added)], ignore_index=True)
+        # What the input says of every account (the ego's handle too); the archive's own
+        # values come last so that accounts_table keeps them.
+        info = table[["account_id", "handle", "display_name"]]
+        accounts = pd.concat([info, self.accounts.astype(object)], ignore_index=True)
+        unknown = {part: None for part in PARTS}
+        unknown.update(self.coverage.unknown)
+        unknown["followers"] = None
+        return self.replace(follows=follows, accounts=accounts, unknown=unknown)
 
-        return add_followers(self, followers, **kwargs)
-
-    def replace(self, **tables: Any) -> Archive:
+    def replace(self, **changes: Any) -> Archive:
         """A copy of this archive with some tables or attributes replaced.
+
+        Any keyword of :class:`Archive` may be given. When ``posts`` is replaced and
+        ``interactions`` is not, the interactions are derived again from the new posts
+        if they were derived in the first place (an interaction log given as such is
+        kept). The coverage is kept unless ``unknown=`` or ``scope=`` is given.
 
         Examples
         --------
@@ -153,9 +318,19 @@ class Archive:
             "platform": self.platform,
             "exported_at": self.exported_at,
             "ledger": self.ledger,
+            "mentions": self._mentions,
+            "likes": self._likes,
+            "scope": self.coverage.scope,
+            "unknown": {part: self.coverage.unknown.get(part) for part in PARTS},
         }
-        args.update(tables)
-        return Archive(**args)
+        rederive = self._derived and "posts" in changes and "interactions" not in changes
+        if rederive:
+            args["interactions"] = None
+        args.update(changes)
+        result = Archive(**args)
+        if "interactions" not in changes and not rederive:
+            result._derived = self._derived  # carried over as it was made
+        return result
 
     # ------------------------------------------------------------------ display
     def _counts(self) -> dict[str, int]:
@@ -164,19 +339,68 @@ class Archive:
             "posts": len(self.posts),
             "interactions": len(self.interactions),
             "accounts": len(self.accounts),
-            "ledger": int(self.ledger["count"].sum()) if len(self.ledger) else 0,
         }
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{k}={v}" for k, v in self._counts().items())
-        return f"Archive(platform={self.platform!r}, ego={self.ego!r}, {counts})"
+        return (
+            f"Archive(platform={self.platform!r}, ego={self.ego!r}, {counts}, "
+            f"ledger={len(self.ledger)} rows)"
+        )
 
     def _repr_html_(self) -> str:
         rows = "".join(
             f"<tr><th>{html.escape(k)}</th><td>{v:,}</td></tr>" for k, v in self._counts().items()
         )
+        rows += f"<tr><th>ledger</th><td>{len(self.ledger):,} rows</td></tr>"
+        unknown = "".join(
+            f"<li>{html.escape(part)}: unknown ({html.escape(why)})</li>"
+            for part, why in self.coverage.unknown.items()
+        )
         head = (
             f"<b>engagemetrics.Archive</b> platform={html.escape(self.platform)}, "
             f"ego={html.escape(str(self.ego))}, exported_at={html.escape(str(self.exported_at))}"
         )
-        return f"<div>{head}<table>{rows}</table></div>"
+        return f"<div>{head}<table>{rows}</table><ul>{unknown}</ul></div>"
+
+
+def _utc(value: Any) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    ts = pd.Timestamp(value)
+    if ts is pd.NaT:
+        return None
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def _follower_table(followers: Any) -> pd.DataFrame:
+    """``account_id`` (ids), ``handle``, ``display_name``, ``followed_at`` from ids or a frame."""
+    if isinstance(followers, (str, bytes, os.PathLike)):
+        raise InvalidArgumentError(
+            f"with_followers takes the followers' ids (a list, Series or DataFrame), got "
+            f"{followers!r}; to read them from a file or saved API pages use "
+            "em.add_followers(archive, path)"
+        )
+    if isinstance(followers, pd.DataFrame):
+        schema.require_columns(followers, "followers", ["account_id"])
+        frame = followers
+    elif isinstance(followers, Iterable):
+        frame = pd.DataFrame({"account_id": list(followers)})
+    else:
+        raise InvalidArgumentError(
+            f"with_followers takes a list of account ids or a DataFrame with an "
+            f"'account_id' column, got {type(followers).__name__}"
+        )
+    ids = schema.to_id(frame["account_id"], column="account_id", table="followers")
+    out = pd.DataFrame({"account_id": ids.array})
+    for column in ("handle", "display_name"):
+        out[column] = (
+            frame[column].astype(object).to_numpy() if column in frame.columns else None
+        )
+    if "followed_at" in frame.columns:
+        out["followed_at"] = schema.to_timestamp(
+            frame["followed_at"], column="followed_at", table="followers"
+        ).array
+    else:
+        out["followed_at"] = pd.Series(pd.NaT, index=out.index, dtype=schema.TIMESTAMP_DTYPE)
+    return out[out["account_id"].notna()]

@@ -1,4 +1,4 @@
-"""The canonical tables (``../shared/METRICS.md`` section 1) and their validation.
+"""The canonical tables and their validation (``docs/definitions.md``, "The canonical tables").
 
 Every importer produces these four tables and every metric reads only them:
 
@@ -16,14 +16,9 @@ table                     columns (dtype)
 
 Ids are strings (``string[pyarrow]``): a 64-bit id never passes through a float.
 Timestamps are ``datetime64[ns, UTC]``. The constructors here validate and coerce,
-and raise our own exceptions with a message that says what to change.
-
-Records that a constructor cannot take are counted in a *ledger*: a DataFrame
-with the columns ``source``, ``record_kind``, ``count``, ``reason``, ``action``
-(``"dropped"``: not in any table; ``"flagged"``: kept, but metrics treat it by a
-convention such as ``loops="drop"``). A constructor attaches its ledger to the
-returned frame as ``frame.attrs["ledger"]``; :class:`engagemetrics.Archive`
-collects these.
+and raise our own exceptions with a message that says what to change. Records that a
+constructor cannot take are counted in the ledger it attaches to the returned frame
+(:mod:`engagemetrics.ledger`).
 """
 
 from __future__ import annotations
@@ -41,6 +36,14 @@ from .exceptions import (
     SchemaError,
     TimestampParseError,
 )
+from .ledger import (
+    DUPLICATE_EDGE,
+    SELF_FOLLOW,
+    SELF_INTERACTION,
+    Ledger,
+    attach_ledger,
+    ledger_of,
+)
 
 __all__ = [
     "ACCOUNTS_COLUMNS",
@@ -49,20 +52,18 @@ __all__ = [
     "INTERACTIONS_COLUMNS",
     "INTERACTION_KINDS",
     "INTERACTION_KIND_DTYPE",
-    "LEDGER_COLUMNS",
     "POSTS_COLUMNS",
     "POST_KINDS",
     "POST_KIND_DTYPE",
     "TIMESTAMP_DTYPE",
     "VISIBILITIES",
     "VISIBILITY_DTYPE",
-    "Ledger",
     "accounts_table",
     "follows_table",
-    "interactions_from_posts",
     "interactions_table",
-    "ledger_of",
+    "is_canonical_posts",
     "posts_table",
+    "require_columns",
     "to_id",
     "to_timestamp",
 ]
@@ -100,108 +101,6 @@ INTERACTIONS_COLUMNS = (
     "is_self",
 )
 ACCOUNTS_COLUMNS = ("account_id", "handle", "display_name")
-LEDGER_COLUMNS = ("source", "record_kind", "count", "reason", "action")
-
-_LEDGER_ATTR = "ledger"
-_SELF_FOLLOW = "self-follow (metrics drop it: loops='drop')"
-_DUPLICATE_EDGE = "duplicate edge (metrics collapse it: multi='collapse')"
-_SELF_INTERACTION = "self-interaction (kept; metrics exclude it by default)"
-# Flags computed from a table's own rows: recomputed on every validation, never carried.
-_STRUCTURAL_REASONS = frozenset({_SELF_FOLLOW, _DUPLICATE_EDGE, _SELF_INTERACTION})
-_ACTIONS = ("dropped", "flagged")
-
-
-# --------------------------------------------------------------------------- ledger
-class Ledger:
-    """Collects the records that were not taken into a table, and why.
-
-    Examples
-    --------
-    >>> led = Ledger()
-    >>> led.add("follows.csv", "follow", "source id missing", count=2)
-    >>> led.add("follows.csv", "follow", "source id missing")
-    >>> led.to_frame()[["record_kind", "count", "reason"]]
-      record_kind  count             reason
-    0      follow      3  source id missing
-    """
-
-    def __init__(self) -> None:
-        self._counts: dict[tuple[str, str, str, str], int] = {}
-
-    def add(
-        self,
-        source: str,
-        record_kind: str,
-        reason: str,
-        count: int = 1,
-        *,
-        action: str = "dropped",
-    ) -> None:
-        """Count ``count`` records of ``record_kind`` from ``source`` for ``reason``."""
-        if action not in _ACTIONS:
-            raise InvalidArgumentError(f"action must be one of {_ACTIONS}, got {action!r}")
-        count = int(count)
-        if count <= 0:
-            return
-        key = (str(source), str(record_kind), str(reason), action)
-        self._counts[key] = self._counts.get(key, 0) + count
-
-    def extend(self, frame: pd.DataFrame | None, *, structural: bool = True) -> None:
-        """Add every row of a ledger DataFrame.
-
-        With ``structural=False`` the flags that the table constructors recompute
-        from the table itself (self-follows, duplicate edges, self-interactions) are
-        skipped, so a table validated twice, or an archive copied with
-        :meth:`Archive.replace`, is not flagged twice.
-        """
-        if frame is None or len(frame) == 0:
-            return
-        for row in frame.itertuples(index=False):
-            if not structural and row.reason in _STRUCTURAL_REASONS:
-                continue
-            self.add(row.source, row.record_kind, row.reason, row.count, action=row.action)
-
-    def __len__(self) -> int:
-        return len(self._counts)
-
-    def to_frame(self) -> pd.DataFrame:
-        """The ledger as a DataFrame with the columns of :data:`LEDGER_COLUMNS`."""
-        rows = [(s, k, c, r, a) for (s, k, r, a), c in self._counts.items()]
-        frame = pd.DataFrame(rows, columns=list(LEDGER_COLUMNS))
-        return frame.astype({"count": "int64"})
-
-
-def ledger_of(frame: pd.DataFrame) -> pd.DataFrame:
-    """The ledger a constructor attached to ``frame`` (empty if none).
-
-    Examples
-    --------
-    >>> f = follows_table(pd.DataFrame({"source": ["a", "a"], "target": ["b", "b"]}))
-    >>> ledger_of(f)[["record_kind", "count", "action"]]
-      record_kind  count   action
-    0      follow      1  flagged
-    """
-    led = _ledger_from_attrs(frame.attrs.get(_LEDGER_ATTR) if hasattr(frame, "attrs") else None)
-    if led is None:
-        return Ledger().to_frame()
-    return led.astype({"count": "int64"})
-
-
-def _attach(frame: pd.DataFrame, ledger: Ledger) -> pd.DataFrame:
-    # Stored as a tuple of plain rows, not a DataFrame: pandas compares attrs with
-    # ``==`` when it propagates them (concat, merge), which a DataFrame cannot answer.
-    frame.attrs[_LEDGER_ATTR] = tuple(
-        tuple(row) for row in ledger.to_frame().itertuples(index=False)
-    )
-    return frame
-
-
-def _ledger_from_attrs(rows: Any) -> pd.DataFrame | None:
-    if rows is None:
-        return None
-    if isinstance(rows, pd.DataFrame):
-        return rows
-    return pd.DataFrame(list(rows), columns=list(LEDGER_COLUMNS))
 
 
 # --------------------------------------------------------------------------- coercion
@@ -217,7 +116,16 @@ def _require_frame(data: Any, table: str) -> pd.DataFrame:
     )
 
 
-def _require_columns(frame: pd.DataFrame, table: str, needed: Iterable[str]) -> None:
+def require_columns(frame: pd.DataFrame, table: str, needed: Iterable[str]) -> None:
+    """Raise :class:`~engagemetrics.MissingColumnsError` unless ``frame`` has every column of ``needed``.
+
+    Examples
+    --------
+    >>> require_columns(pd.DataFrame({"source": []}), "follows", ["source", "target"])
+    Traceback (most recent call last):
+    ...
+    engagemetrics.exceptions.MissingColumnsError: the follows table needs the column(s) ['target'], ...
+    """
     missing = [c for c in needed if c not in frame.columns]
     if missing:
         raise MissingColumnsError(table, missing, [str(c) for c in frame.columns])
@@ -431,9 +339,9 @@ def follows_table(
     ['string', 'string', 'datetime64[ns, UTC]']
     """
     frame = _require_frame(data, "follows")
-    _require_columns(frame, "follows", [source, target])
+    require_columns(frame, "follows", [source, target])
     ledger = Ledger()
-    ledger.extend(_ledger_from_attrs(frame.attrs.get(_LEDGER_ATTR)), structural=False)
+    ledger.extend(ledger_of(frame), structural=False)
     out = pd.DataFrame(
         {
             "source": to_id(frame[source], column=source, table="follows").array,
@@ -457,12 +365,12 @@ def follows_table(
     ledger.add(origin, "follow", "source or target id missing", int(missing.sum()))
     out = out[~missing].reset_index(drop=True)
     loops = out["source"] == out["target"]
-    ledger.add(origin, "follow", _SELF_FOLLOW, int(loops.sum()),
+    ledger.add(origin, "follow", SELF_FOLLOW, int(loops.sum()),
                action="flagged")
     dup = out.duplicated(["source", "target"])
-    ledger.add(origin, "follow", _DUPLICATE_EDGE,
+    ledger.add(origin, "follow", DUPLICATE_EDGE,
                int(dup.sum()), action="flagged")
-    return _attach(out, ledger)
+    return attach_ledger(out, ledger)
 
 
 # --------------------------------------------------------------------------- posts
@@ -510,9 +418,9 @@ def posts_table(
     frame = _require_frame(data, "posts")
     if columns:
         frame = _rename(frame, columns)
-    _require_columns(frame, "posts", ["post_id", "author", "created_at", "kind"])
+    require_columns(frame, "posts", ["post_id", "author", "created_at", "kind"])
     ledger = Ledger()
-    ledger.extend(_ledger_from_attrs(frame.attrs.get(_LEDGER_ATTR)), structural=False)
+    ledger.extend(ledger_of(frame), structural=False)
     n = len(frame)
     out = pd.DataFrame(index=pd.RangeIndex(n))
     for col in ("post_id", "author"):
@@ -557,7 +465,7 @@ def posts_table(
     dup = out["post_id"].duplicated()
     ledger.add(origin, "post", "duplicate post_id (kept the first)", int(dup.sum()))
     out = out[~dup].reset_index(drop=True)
-    return _attach(out, ledger)
+    return attach_ledger(out, ledger)
 
 
 # --------------------------------------------------------------------------- interactions
@@ -586,9 +494,9 @@ def interactions_table(
     frame = _require_frame(data, "interactions")
     if columns:
         frame = _rename(frame, columns)
-    _require_columns(frame, "interactions", ["actor", "target", "kind"])
+    require_columns(frame, "interactions", ["actor", "target", "kind"])
     ledger = Ledger()
-    ledger.extend(_ledger_from_attrs(frame.attrs.get(_LEDGER_ATTR)), structural=False)
+    ledger.extend(ledger_of(frame), structural=False)
     n = len(frame)
     out = pd.DataFrame(index=pd.RangeIndex(n))
     out["actor"] = to_id(frame["actor"], column="actor", table="interactions").array
@@ -626,131 +534,9 @@ def interactions_table(
     ledger.add(origin, "interaction", "actor, target or kind missing", int(missing.sum()))
     out = out[~missing].reset_index(drop=True)
     out["is_self"] = (out["actor"] == out["target"]).astype(bool)
-    ledger.add(origin, "interaction", _SELF_INTERACTION,
+    ledger.add(origin, "interaction", SELF_INTERACTION,
                int(out["is_self"].sum()), action="flagged")
-    return _attach(out, ledger)
-
-
-def interactions_from_posts(
-    posts: pd.DataFrame,
-    mentions: pd.DataFrame | None = None,
-    likes: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Derive the interactions table from posts (METRICS.md section 1).
-
-    Rules:
-
-    * a ``reply`` or ``thread`` post is a ``reply`` interaction to its ``parent_author``;
-    * a ``repost`` or ``quote`` is an interaction of that kind to its ``parent_author``
-      (the original author);
-    * each row of ``mentions`` (``post_id``, ``target``) is a ``mention``, except:
-      a mention of the parent author in a reply (the leading ``@handle`` a reply
-      carries is the reply itself, not an extra mention), any mention in a repost
-      (``RT @x:`` is not a mention, and the reposted text's mentions are the original
-      author's), and repeated mentions of one account in one post;
-    * each row of ``likes`` (``actor``, ``target``, optional ``created_at``, ``post_id``)
-      is a ``like``;
-    * self-interactions are kept and flagged in ``is_self``.
-
-    Parameters
-    ----------
-    posts : pandas.DataFrame
-        A canonical posts table.
-    mentions : pandas.DataFrame, optional
-        One row per (post, mentioned account): columns ``post_id``, ``target``.
-    likes : pandas.DataFrame, optional
-        One row per like whose liked author is known.
-
-    Returns
-    -------
-    pandas.DataFrame
-        A canonical interactions table, sorted by ``created_at``.
-
-    Examples
-    --------
-    >>> p = posts_table({"post_id": ["1", "2"], "author": ["me", "me"],
-    ...                  "created_at": ["2026-01-01", "2026-01-02"], "kind": ["reply", "post"],
-    ...                  "parent_id": ["9", None], "parent_author": ["ann", None]})
-    >>> m = pd.DataFrame({"post_id": ["1", "1", "2"], "target": ["ann", "bob", "bob"]})
-    >>> interactions_from_posts(p, mentions=m)[["actor", "target", "kind", "post_id"]]
-      actor target     kind post_id
-    0    me    ann    reply       1
-    1    me    bob  mention       1
-    2    me    bob  mention       2
-    """
-    posts = posts_table(posts) if not _is_canonical_posts(posts) else posts
-    parts = []
-    has_parent = posts["parent_author"].notna()
-    reply_like = posts["kind"].isin(["reply", "thread"]) & has_parent
-    amplify = posts["kind"].isin(["repost", "quote"]) & has_parent
-    direct = posts[reply_like | amplify]
-    if len(direct):
-        kind = direct["kind"].astype(object).replace({"thread": "reply"})
-        parts.append(
-            pd.DataFrame(
-                {
-                    "actor": direct["author"].array,
-                    "target": direct["parent_author"].array,
-                    "kind": kind.array,
-                    "created_at": direct["created_at"].array,
-                    "post_id": direct["post_id"].array,
-                    "visibility": direct["visibility"].array,
-                }
-            )
-        )
-    if mentions is not None and len(mentions):
-        _require_columns(mentions, "mentions", ["post_id", "target"])
-        m = pd.DataFrame(
-            {
-                "post_id": to_id(mentions["post_id"], column="post_id", table="mentions").array,
-                "target": to_id(mentions["target"], column="target", table="mentions").array,
-            }
-        ).dropna()
-        m = m.drop_duplicates(["post_id", "target"])
-        joined = m.merge(
-            posts[["post_id", "author", "created_at", "kind", "parent_author", "visibility"]],
-            on="post_id",
-            how="inner",
-        )
-        is_reply = joined["kind"].isin(["reply", "thread"])
-        parent_mention = is_reply & (joined["target"] == joined["parent_author"]).fillna(False)
-        keep = ~parent_mention & (joined["kind"] != "repost")
-        joined = joined[keep.astype(bool)]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "actor": joined["author"].array,
-                    "target": joined["target"].array,
-                    "kind": "mention",
-                    "created_at": joined["created_at"].array,
-                    "post_id": joined["post_id"].array,
-                    "visibility": joined["visibility"].array,
-                }
-            )
-        )
-    if likes is not None and len(likes):
-        lk = likes.copy()
-        lk["kind"] = "like"
-        parts.append(lk[[c for c in lk.columns if c in INTERACTIONS_COLUMNS]])
-    if parts:
-        frame = pd.concat([p.astype({"kind": object}) for p in parts], ignore_index=True)
-    else:
-        frame = pd.DataFrame({c: [] for c in ("actor", "target", "kind")})
-    out = interactions_table(frame, origin="posts")
-    order = np.argsort(out["created_at"].to_numpy(), kind="stable")
-    result = out.iloc[order].reset_index(drop=True)
-    result.attrs = out.attrs
-    return result
-
-
-def _is_canonical_posts(frame: pd.DataFrame) -> bool:
-    return (
-        isinstance(frame, pd.DataFrame)
-        and all(c in frame.columns for c in POSTS_COLUMNS)
-        and frame["kind"].dtype == POST_KIND_DTYPE
-        and frame["created_at"].dtype == TIMESTAMP_DTYPE
-        and frame["author"].dtype == ID_DTYPE
-    )
+    return attach_ledger(out, ledger)
 
 
 # --------------------------------------------------------------------------- accounts
@@ -770,7 +556,7 @@ def accounts_table(data: Any = None, *, columns: Mapping[str, str] | None = None
     frame = _require_frame(data, "accounts")
     if columns:
         frame = _rename(frame, columns)
-    _require_columns(frame, "accounts", ["account_id"])
+    require_columns(frame, "accounts", ["account_id"])
     out = pd.DataFrame(
         {"account_id": to_id(frame["account_id"], column="account_id", table="accounts").array}
     )
@@ -787,3 +573,23 @@ def accounts_table(data: Any = None, *, columns: Mapping[str, str] | None = None
             {"account_id": ID_DTYPE, "handle": ID_DTYPE, "display_name": pd.StringDtype("pyarrow")}
         )
     return out.reset_index(drop=True)
+
+
+def is_canonical_posts(frame: Any) -> bool:
+    """Whether ``frame`` already is a canonical posts table (columns and dtypes).
+
+    Examples
+    --------
+    >>> is_canonical_posts(posts_table({"post_id": [1], "author": ["me"],
+    ...                                 "created_at": ["2026-01-01"], "kind": ["post"]}))
+    True
+    >>> is_canonical_posts(pd.DataFrame({"post_id": [1]}))
+    False
+    """
+    return (
+        isinstance(frame, pd.DataFrame)
+        and all(c in frame.columns for c in POSTS_COLUMNS)
+        and frame["kind"].dtype == POST_KIND_DTYPE
+        and frame["created_at"].dtype == TIMESTAMP_DTYPE
+        and frame["author"].dtype == ID_DTYPE
+    )

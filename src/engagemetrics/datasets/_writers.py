@@ -43,7 +43,8 @@ __all__ = [
 
 logger = logging.getLogger("engagemetrics")
 
-EXPORT_PLATFORMS = ("twitter", "mastodon", "bluesky", "instagram", "linkedin", "snap")
+# The platforms (of engagemetrics.archive.PLATFORMS) whose exports can be written.
+EXPORT_PLATFORMS = ("twitter", "mastodon", "bluesky", "instagram", "linkedin", "research")
 
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -1443,12 +1444,10 @@ def write_activity_log(
 # =========================================================================== dispatch
 _WRITERS = {
     "twitter": write_twitter_archive,
-    "x": write_twitter_archive,
     "mastodon": write_mastodon_archive,
     "bluesky": write_bluesky_repo,
     "instagram": write_instagram_export,
     "linkedin": write_linkedin_export,
-    "snap": write_activity_log,
     "research": write_activity_log,
 }
 
@@ -1461,8 +1460,8 @@ def write_export(archive: Archive, path: str | os.PathLike[str], *, platform: st
     archive : Archive
     path : str or path
         The file to write (zip, CAR, CSV or ``.txt.gz``, as the platform exports).
-    platform : {"twitter", "mastodon", "bluesky", "instagram", "linkedin", "snap"}
-        ``"x"`` is an alias of ``"twitter"``, ``"research"`` of ``"snap"``.
+    platform : {"twitter", "mastodon", "bluesky", "instagram", "linkedin", "research"}
+        ``"research"`` writes the interactions as a SNAP-style activity log.
 
     Returns
     -------
@@ -1487,11 +1486,9 @@ def write_export(archive: Archive, path: str | os.PathLike[str], *, platform: st
     >>> write_export(a, pathlib.Path(tempfile.mkdtemp()) / "repo.car", platform="bluesky").name
     'repo.car'
     """
-    writer = _WRITERS.get(str(platform).lower()) if isinstance(platform, str) else None
+    writer = _WRITERS.get(platform) if isinstance(platform, str) else None
     if writer is None:
-        raise InvalidArgumentError(
-            f"platform must be one of {EXPORT_PLATFORMS} (or 'x', 'research'), got {platform!r}"
-        )
+        raise InvalidArgumentError(f"platform must be one of {EXPORT_PLATFORMS}, got {platform!r}")
     return writer(archive, path)
 
 
@@ -1517,7 +1514,7 @@ def demo_export(platform: str, directory: str | os.PathLike[str], *, seed: int =
 
     Parameters
     ----------
-    platform : {"twitter", "mastodon", "bluesky", "instagram", "linkedin", "snap"}
+    platform : {"twitter", "mastodon", "bluesky", "instagram", "linkedin", "research"}
     directory : str or path
         Created if needed.
     seed : int
@@ -1537,7 +1534,7 @@ def demo_export(platform: str, directory: str | os.PathLike[str], *, seed: int =
     The account is :func:`engagemetrics.datasets.generate_account` with the demo's
     sizes and ``platform`` set, so ids have the platform's shape (DIDs for Bluesky,
     actor URIs for Mastodon, usernames for Instagram, profile URLs for LinkedIn).
-    The SNAP log is the X demo's interactions.
+    The research log is the X demo's interactions, written as a SNAP-style activity log.
 
     Examples
     --------
@@ -1547,8 +1544,7 @@ def demo_export(platform: str, directory: str | os.PathLike[str], *, seed: int =
     """
     from ._generate import generate_account
 
-    name = str(platform).lower() if isinstance(platform, str) else platform
-    name = {"x": "twitter", "research": "snap"}.get(name, name)
+    name = platform
     if name not in EXPORT_PLATFORMS:
         raise InvalidArgumentError(f"platform must be one of {EXPORT_PLATFORMS}, got {platform!r}")
     archive = generate_account(
@@ -1557,7 +1553,7 @@ def demo_export(platform: str, directory: str | os.PathLike[str], *, seed: int =
         n_posts=2000,
         start="2025-01-01",
         end="2026-01-01",
-        platform="twitter" if name == "snap" else name,
+        platform="twitter" if name == "research" else name,
     )
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)

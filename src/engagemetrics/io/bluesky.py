@@ -18,6 +18,7 @@ import pandas as pd
 from .. import schema
 from ..archive import Archive
 from ..exceptions import CorruptExportError, InvalidArgumentError
+from ..ledger import Ledger
 from ._container import ExportFiles
 
 __all__ = ["can_read", "read_bluesky_repo"]
@@ -419,7 +420,7 @@ def read_bluesky_repo(
       records: "not used"; other namespaces: "unknown collection".
 
     Your followers are not in your repository (a follow lives in the follower's
-    repo): add them with :meth:`engagemetrics.Archive.with_followers`.
+    repo): add them with :func:`engagemetrics.add_followers`.
 
     References
     ----------
@@ -477,7 +478,7 @@ def _read_car(fh: IO[bytes], label: str, origin: str, handle_map: dict[str, str]
             f"{_CAR_MAGIC_HINT}"
         )
     ego = str(commit["did"])
-    ledger = schema.Ledger()
+    ledger = Ledger()
     acc = _Accumulator(ego, origin, ledger, handle_map)
     missing_nodes = [0]
     in_tree: set[bytes] = set()
@@ -503,7 +504,7 @@ def _read_car(fh: IO[bytes], label: str, origin: str, handle_map: dict[str, str]
 
 
 def _count_outside_tree(
-    blocks: _BlockStore, in_tree: set[bytes], origin: str, ledger: schema.Ledger
+    blocks: _BlockStore, in_tree: set[bytes], origin: str, ledger: Ledger
 ) -> None:
     """Count record blocks that the current tree does not reach.
 
@@ -545,7 +546,7 @@ class _Accumulator:
     """Collects rows per table while the MST is walked (one pass, no copies)."""
 
     def __init__(
-        self, ego: str, origin: str, ledger: schema.Ledger, handles: Mapping[str, str]
+        self, ego: str, origin: str, ledger: Ledger, handles: Mapping[str, str]
     ) -> None:
         self.ego = ego
         self.origin = origin
@@ -841,4 +842,8 @@ class _Accumulator:
             ledger=self.ledger.to_frame(),
             mentions=mentions,
             likes=likes,
+            unknown={
+                "followers": "a Bluesky repo has no follower list (a follow is stored in "
+                "the follower's repo; add them with em.add_followers)"
+            },
         )

@@ -23,6 +23,7 @@ from ..exceptions import (
     InvalidArgumentError,
     MissingColumnsError,
 )
+from ..ledger import Ledger
 
 __all__ = ["add_followers"]
 
@@ -158,12 +159,12 @@ def add_followers(
     >>> len(a.follows), len(b.follows)
     (2, 4)
     """
-    ego = archive._require_ego()
+    ego = archive.require_ego()
     if format is not None and format not in _FORMATS:
         raise InvalidArgumentError(
             f"format must be one of {_FORMATS} or None (detect), got {format!r}"
         )
-    ledger = schema.Ledger()
+    ledger = Ledger()
     entries: list[tuple[str, _Follower]] = []
     info: list[tuple[str, str | None, str | None]] = []
     for name, parsed in _inputs(followers, format, source):
@@ -175,7 +176,6 @@ def add_followers(
             else:
                 entries.append((name, item))
     mapper = _Mapper(archive)
-    new_ids: list[str] = []
     seen: set[str] = set()
     existing = set(archive.followers())
     for name, follower in entries:
@@ -192,38 +192,13 @@ def add_followers(
             ledger.add(name, "follower", "already in the archive's follows")
         else:
             seen.add(account_id)
-            new_ids.append(account_id)
-    logger.debug("add_followers: %d new follower edges for %s", len(new_ids), ego)
-    added = pd.DataFrame(
-        {
-            "source": pd.array(new_ids, dtype=schema.ID_DTYPE),
-            "target": pd.array([ego] * len(new_ids), dtype=schema.ID_DTYPE),
-            "followed_at": pd.Series(
-                pd.NaT, index=range(len(new_ids)), dtype=schema.TIMESTAMP_DTYPE
-            ).array,
-        }
-    )
-    follows = pd.concat([archive.follows, added], ignore_index=True)
-    enrich = pd.DataFrame(info, columns=["account_id", "handle", "display_name"])
-    # The archive's own values come last so that accounts_table keeps them.
-    accounts = pd.concat([enrich, archive.accounts.astype(object)], ignore_index=True)
-    result = Archive(
-        follows=follows,
-        posts=archive.posts,
-        interactions=archive.interactions,
-        accounts=accounts,
-        ego=ego,
-        platform=archive.platform,
-        exported_at=archive.exported_at,
-    )
-    # The new edges are neither self-follows nor duplicates, so the flags that the
-    # constructor recomputes are those the archive already carries: keep its ledger
-    # (not the recomputed one, which would count them twice) and add ours.
-    book = schema.Ledger()
-    book.extend(archive.ledger)
+    frame = pd.DataFrame(info, columns=["account_id", "handle", "display_name"])
+    result = archive.with_followers(frame)
+    # with_followers adds only the new ones; the ledger says why the others were not added.
+    book = Ledger()
+    book.extend(result.ledger)
     book.extend(ledger.to_frame())
-    result.ledger = book.to_frame()
-    return result
+    return result.replace(ledger=book.to_frame())
 
 
 # --------------------------------------------------------------------------- inputs

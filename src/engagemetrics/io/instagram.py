@@ -51,9 +51,9 @@ from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 
-from .. import schema
 from ..archive import Archive
 from ..exceptions import CorruptExportError, InvalidArgumentError
+from ..ledger import Ledger
 from ._container import ExportFiles
 
 __all__ = ["can_read", "read_instagram_export", "repair_mojibake", "username_of"]
@@ -479,7 +479,7 @@ def _read(files: ExportFiles, *, ego: str | None, platform: str) -> Archive:
         raise CorruptExportError(
             f"{files.path} holds no {chosen} follow list (followers_*.json / following.json)"
         )
-    ledger = schema.Ledger()
+    ledger = Ledger()
     match = _EXPORT_NAME.search(files.path.name)
     info_user, info_name = _personal_info(files, chosen)
     if ego is None:
@@ -550,6 +550,11 @@ def _read(files: ExportFiles, *, ego: str | None, platform: str) -> Archive:
         platform=chosen,
         exported_at=exported_at,
         ledger=ledger.to_frame(),
+        unknown={
+            "posts": f"engagemetrics does not read the {chosen.capitalize()} post log",
+            "interactions_made": f"engagemetrics does not read {chosen.capitalize()} "
+            "comments, likes or messages",
+        },
     )
 
 
@@ -568,7 +573,7 @@ def _raw_username(record: Any) -> str | None:
 
 
 def _count_other_files(
-    files: ExportFiles, platform: str, read: set[str], ledger: schema.Ledger
+    files: ExportFiles, platform: str, read: set[str], ledger: Ledger
 ) -> None:
     """Count the records of relationship files that are not follow edges, and other files."""
     not_read = 0

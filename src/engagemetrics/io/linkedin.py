@@ -44,7 +44,7 @@ import pandas as pd
 
 from ..archive import Archive
 from ..exceptions import CorruptExportError, InvalidArgumentError
-from ..schema import Ledger
+from ..ledger import Ledger
 from ._container import ExportFiles
 
 __all__ = ["can_read", "normalise_profile_url", "read_linkedin_export"]
@@ -330,6 +330,11 @@ def _read(files: ExportFiles, *, ego: str) -> Archive:
         platform="linkedin",
         exported_at=_exported_at(files),
         ledger=ledger.to_frame(),
+        unknown={
+            "posts": "a LinkedIn export has no post log that engagemetrics reads",
+            "interactions_made": "engagemetrics does not read LinkedIn messages.csv into "
+            "interactions",
+        },
     )
 
 

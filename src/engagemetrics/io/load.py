@@ -67,7 +67,7 @@ def load(path: str | os.PathLike[str], *, format: str | None = None, **kwargs: A
     >>> p = os.path.join(tempfile.mkdtemp(), "activity.txt")
     >>> _ = open(p, "w").write("1 2 1341100972 RT\\n2 1 1341100980 RE\\n")
     >>> load(p)
-    Archive(platform='research', ego=None, follows=0, posts=0, interactions=2, accounts=0, ledger=0)
+    Archive(platform='research', ego=None, follows=0, posts=0, interactions=2, accounts=0, ledger=0 rows)
     >>> try:
     ...     load(tempfile.mkdtemp())
     ... except UnknownFormatError as err:

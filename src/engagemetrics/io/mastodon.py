@@ -65,6 +65,7 @@ import pandas as pd
 from .. import schema
 from ..archive import Archive
 from ..exceptions import CorruptExportError, InvalidArgumentError
+from ..ledger import Ledger
 from ._container import ExportFiles, progress
 from ._jsonstream import JSONStream
 
@@ -261,7 +262,7 @@ def can_read(files: ExportFiles) -> str | None:
 
 
 # --------------------------------------------------------------------------- CSV exports
-def _read_acct_csv(text: str, label: str, ledger: schema.Ledger) -> list[str]:
+def _read_acct_csv(text: str, label: str, ledger: Ledger) -> list[str]:
     """Account addresses (column 0) of a Mastodon CSV export, header optional."""
     accts: list[str] = []
     reader = csv.reader(io.StringIO(text))
@@ -381,7 +382,7 @@ def read_mastodon_archive(
 
 
 def _read(files: ExportFiles, *, following: Any, followers: Any) -> Archive:
-    ledger = schema.Ledger()
+    ledger = Ledger()
     outbox_name = _member(files, ["outbox.json"])
     if outbox_name is None:
         raise CorruptExportError(
@@ -522,6 +523,16 @@ def _read(files: ExportFiles, *, following: Any, followers: Any) -> Archive:
         }
     )
     mention_frame = pd.DataFrame(mentions, columns=["post_id", "target"])
+    unknown: dict[str, str] = {}
+    if following is None and found_following is None:
+        unknown["following"] = (
+            "a Mastodon archive has no following list (add following_accounts.csv from "
+            "Settings > Import and export)"
+        )
+    if followers is None and found_followers is None:
+        unknown["followers"] = (
+            "a Mastodon archive has no follower list (add it with em.add_followers)"
+        )
     return Archive(
         follows=follows,
         posts=posts,
@@ -532,6 +543,7 @@ def _read(files: ExportFiles, *, following: Any, followers: Any) -> Archive:
         ledger=ledger.to_frame(),
         mentions=mention_frame,
         likes=likes,
+        unknown=unknown,
     )
 
 
@@ -629,7 +641,7 @@ def _take_create(
     mentions: list[tuple[str, str]],
     acct_to_uri: dict[str, str],
     accounts: dict[str, tuple[str | None, str | None]],
-    ledger: schema.Ledger,
+    ledger: Ledger,
     source: str,
 ) -> None:
     obj = activity.get("object")
@@ -715,7 +727,7 @@ def _take_announce(
     ego: str,
     own_followers: set[str],
     rows: dict[str, list[Any]],
-    ledger: schema.Ledger,
+    ledger: Ledger,
     source: str,
 ) -> None:
     post_id = _uri(activity.get("id"))
@@ -751,7 +763,7 @@ def _collection_items(files: ExportFiles, name: str) -> list[Any]:
     return items
 
 
-def _read_likes(files: ExportFiles, ego: str, ledger: schema.Ledger) -> pd.DataFrame | None:
+def _read_likes(files: ExportFiles, ego: str, ledger: Ledger) -> pd.DataFrame | None:
     name = _member(files, ["likes.json"])
     if name is None:
         return None

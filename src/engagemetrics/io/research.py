@@ -17,6 +17,7 @@ import pandas as pd
 from .. import schema
 from ..archive import Archive
 from ..exceptions import CorruptExportError, EmptyInputError, InvalidArgumentError
+from ..ledger import Ledger, ledger_of
 from ._container import ExportFiles, progress
 
 __all__ = ["can_read", "read_activity_log", "read_edge_list", "read_research_dataset"]
@@ -258,6 +259,12 @@ def read_activity_log(
         ego=None,
         platform="research",
         ledger=ledger.to_frame(),
+        unknown={
+            "following": "an activity log lists interactions, not follows",
+            "followers": "an activity log lists interactions, not follows",
+            "posts": "an activity log lists interactions, not the posts themselves (no "
+            "broadcast is listed)",
+        },
     )
 
 
@@ -271,9 +278,9 @@ _FAST_DTYPES = {"actor": "int64", "target": "int64", "time": "int64", "code": "c
 
 def _activity_pass(
     files: ExportFiles, name: str, label: str, origin: str, chunksize: int, *, fast: bool
-) -> tuple[schema.Ledger, list[pd.Series], list[pd.Series], list[np.ndarray], list[np.ndarray]]:
+) -> tuple[Ledger, list[pd.Series], list[pd.Series], list[np.ndarray], list[np.ndarray]]:
     """One streaming pass over an activity log; every line kept or counted."""
-    ledger = schema.Ledger()
+    ledger = Ledger()
     bad_lines: list[int] = []
     first_bad: tuple[int, str] | None = None
     actors: list[pd.Series] = []
@@ -392,7 +399,7 @@ def read_edge_list(
     files, name = _member(path)
     label = f"{path}" if files.kind == "file" else f"{path}:{name}"
     origin = Path(name).name
-    ledger = schema.Ledger()
+    ledger = Ledger()
     bad_lines: list[int] = []
     columns = ["source", "target", "weight"]
     parts: list[pd.DataFrame] = []
@@ -491,7 +498,7 @@ def read_research_dataset(path: str | os.PathLike[str], **kwargs: Any) -> Archiv
     >>> p = os.path.join(tempfile.mkdtemp(), "edges.txt")
     >>> _ = open(p, "w").write("1 2\\n2 1\\n")
     >>> read_research_dataset(p)
-    Archive(platform='research', ego=None, follows=2, posts=0, interactions=0, accounts=0, ledger=0)
+    Archive(platform='research', ego=None, follows=2, posts=0, interactions=0, accounts=0, ledger=0 rows)
     """
     files, name = _member(path)
     try:
@@ -505,5 +512,10 @@ def read_research_dataset(path: str | os.PathLike[str], **kwargs: Any) -> Archiv
         follows=edges[["source", "target"]],
         ego=None,
         platform="research",
-        ledger=edges.attrs.get("ledger"),
+        ledger=ledger_of(edges),
+        unknown={
+            "posts": "a follow edge list holds no posts",
+            "interactions_made": "a follow edge list holds no interactions",
+            "interactions_received": "a follow edge list holds no interactions",
+        },
     )

@@ -29,6 +29,7 @@ import pandas as pd
 from .. import schema
 from ..archive import Archive
 from ..exceptions import CorruptExportError, InvalidArgumentError, NoEgoError
+from ..ledger import Ledger
 from ._container import ExportFiles, progress
 from ._jsonstream import JSONStream
 
@@ -449,12 +450,14 @@ class _ArchiveReader:
         self.ego: str | None = None
         self.keep_text = keep_text
         self.show_progress = show_progress
-        self.ledger = schema.Ledger()
+        self.ledger = Ledger()
         self.accounts = _Accounts()
         self.posts = _Posts()
         self.follows_source: list[str] = []
         self.follows_target: list[str] = []
         self.exported_at: pd.Timestamp | None = None
+        # Parts of the export it does not hold, with the reason (engagemetrics.coverage).
+        self.unknown: dict[str, str] = {}
         self.manifest: dict[str, Any] | None = None
         self.manifest_dir = ""
         self.names = set(files.names())
@@ -553,8 +556,15 @@ class _ArchiveReader:
                 self.exported_at = pd.Timestamp(m.group(1), tz="UTC")
 
         self._read_ego(by_type)
+        if not any(dtype in by_type for dtype in _TWEET_TYPES):
+            self.unknown["posts"] = "the export has no tweets.js: its post log is unknown"
+            self.unknown["interactions_made"] = self.unknown["posts"]
         for dtype in ("follower", "following"):
             if dtype not in by_type:
+                part = {"follower": "followers", "following": "following"}[dtype]
+                self.unknown[part] = (
+                    f"the export has no {dtype}.js: the {dtype} list is unknown"
+                )
                 self.ledger.add(
                     f"{dtype}.js",
                     "follow list",
@@ -953,6 +963,8 @@ class _ArchiveReader:
             "the legacy (pre-2019) archive has no follower or following lists: follows is empty",
             action="flagged",
         )
+        legacy = "a legacy (pre-2019) X archive has no follower or following lists"
+        self.unknown["following"] = self.unknown["followers"] = legacy
         return self._build()
 
     def _legacy_details(self) -> tuple[str, Any, Any] | None:
@@ -1045,6 +1057,7 @@ class _ArchiveReader:
             exported_at=self.exported_at,
             ledger=ledger.to_frame(),
             mentions=mentions,
+            unknown=self.unknown,
         )
 
     def _roots(self, kinds: list[str]) -> tuple[list[str | None], list[str | None]]:

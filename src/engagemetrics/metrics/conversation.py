@@ -19,6 +19,7 @@ from ..exceptions import (
     NoEgoError,
     SchemaError,
 )
+from ..ledger import ledger_of
 
 __all__ = ["conversation_counts", "ego_metrics", "gini", "normalized_entropy"]
 
@@ -299,7 +300,7 @@ def _int_ids(series: pd.Series) -> Any:
 
 
 def _warn_dropped(validated: pd.DataFrame, table: str) -> None:
-    ledger = schema.ledger_of(validated)
+    ledger = ledger_of(validated)
     dropped = ledger[ledger["action"] == "dropped"] if len(ledger) else ledger
     if len(dropped):
         reasons = "; ".join(f"{r.count} {r.reason}" for r in dropped.itertuples(index=False))
