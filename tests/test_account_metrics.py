@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from engagemetrics import account_metrics
 from engagemetrics.exceptions import InvalidArgumentError, MissingColumnsError
-from engagemetrics.metrics.accounts import account_metrics
 from test_conversation import (
     ANN_ALL,
     BOB_ALL,
@@ -47,6 +47,10 @@ POST_COLUMNS = [
     "reply_share",
     "thread_share",
     "outreach_breadth",
+    "replies_received",
+    "mentions_received",
+    "reposts_received",
+    "quotes_received",
     "followee_engagement",
 ]
 FLOATS = {
@@ -106,9 +110,9 @@ def test_archive_all_columns_by_hand():
     m = account_metrics(hand_archive())
     assert m.columns.tolist() == FOLLOW_COLUMNS + POST_COLUMNS
     for col in m.columns:
-        assert str(m[col].dtype) == ("float64" if col in FLOATS else "int64"), col
-    # eve only in follows, fay only in posts; gus (only a DM target) is no row
-    assert m.index.tolist() == ["ann", "bob", "cat", "dan", "eve", "fay"]
+        assert str(m[col].dtype) == ("float64" if col in FLOATS else "Int64"), col
+    # eve only in follows, fay only in posts, gus only the target of a DM
+    assert m.index.tolist() == ["ann", "bob", "cat", "dan", "eve", "fay", "gus"]
     assert m.index.name == "account"
     assert_row(m, "ann", {**ANN_FOLLOW, **ANN_ALL, "followee_engagement": 2 / 3})
     assert_row(m, "bob", {**BOB_ALL, "followee_engagement": 1.0})
@@ -156,7 +160,7 @@ def test_include_direct_and_include_self():
 
 def test_accounts_argument_adds_rows():
     m = account_metrics(hand_follows(), hand_posts(), accounts=["zed", "ann"])
-    assert m.index.tolist() == ["ann", "bob", "cat", "dan", "eve", "fay", "zed"]
+    assert m.index.tolist() == ["ann", "bob", "cat", "dan", "eve", "fay", "gus", "zed"]
     assert_row(
         m,
         "zed",
@@ -185,9 +189,9 @@ def test_loops_and_multi_are_passed_on():
 def test_integer_ids_stay_integers():
     m = account_metrics(int_follows(), int_posts())
     assert m.index.dtype == np.dtype("int64")
-    assert m.index.tolist() == [1, 2, 3, 4, 5, 6]  # ann .. fay
+    assert m.index.tolist() == [1, 2, 3, 4, 5, 6, 7]  # ann .. gus
     text = account_metrics(hand_follows(), hand_posts())
-    assert np.array_equal(m.to_numpy(), text.to_numpy(), equal_nan=True)
+    pd.testing.assert_frame_equal(m.reset_index(drop=True), text.reset_index(drop=True))
 
 
 def test_mixed_id_types_are_compared_as_text():
@@ -196,16 +200,25 @@ def test_mixed_id_types_are_compared_as_text():
     assert m.loc["1", "following"] == 3 and m.loc["1", "posts"] == 8
 
 
-def test_interactions_need_posts():
-    with pytest.raises(InvalidArgumentError, match="posts"):
-        account_metrics(hand_follows(), interactions=hand_archive().interactions)
+def test_interactions_without_posts_give_made_and_received_counts():
+    # ann's interactions only (derived from her posts), as a research log would hold them
+    acts = hand_archive().interactions
+    m = account_metrics(hand_follows(), interactions=acts)
+    # ann's replies to others: p3, p4 (bob), p5 (cat); p8 is a DM; the thread p2 is hers
+    assert_row(m, "ann", {**ANN_FOLLOW, "replies": 3, "threads": 1, "reposts": 1,
+                          "quotes": 1, "outreach_breadth": 2, "followee_engagement": 2 / 3})
+    assert pd.isna(m.loc["ann", "posts"]) and pd.isna(m.loc["ann", "reply_share"])
+    assert m.attrs["unknown"]["broadcasts"].startswith("no posts table")
 
 
-def test_archive_with_explicit_posts_derives_interactions_from_them():
+def test_an_archive_stands_for_all_its_tables():
     only_bob = hand_posts().query("author == 'bob'")
-    m = account_metrics(hand_archive(), only_bob)
+    with pytest.raises(InvalidArgumentError, match="replace"):
+        account_metrics(hand_archive(), only_bob)
+    m = account_metrics(hand_archive().replace(posts=only_bob))
     assert m.loc["ann", "posts"] == 0 and m.loc["bob", "posts"] == 3
-    assert m.loc["ann", "followee_engagement"] == 0.0  # the archive's interactions not used
+    # the interactions are those of the new posts: ann engaged nobody
+    assert m.loc["ann", "followee_engagement"] == 0.0
 
 
 def test_empty_inputs():

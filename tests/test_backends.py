@@ -1,4 +1,11 @@
-"""Every lazy-capable metric on every backend equals the pandas fast path (and hand values)."""
+"""Every tabular metric on every engine equals the pandas fast path, exactly, in one shape.
+
+The narwhals path (``engagemetrics.metrics._frames``) computes the same definitions as the
+numpy fast path. On pandas input both return the same frame (``assert_frame_equal`` with
+exact values and dtypes); on Polars, DuckDB and PySpark the engine's frame, turned into
+pandas by the documented rule (``account`` first column -> index, counts -> Int64, ratios ->
+float64, period label -> Period), equals it exactly too. Hand-worked values anchor both.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +18,8 @@ import pandas as pd
 import pytest
 
 import engagemetrics as em
-from engagemetrics.metrics import _backend
-from engagemetrics.metrics.reciprocity import follow_counts
+from engagemetrics.metrics import _frames
+from engagemetrics.metrics._prepare import parse_window
 
 nw = pytest.importorskip("narwhals.stable.v2")
 pl = pytest.importorskip("polars")
@@ -133,164 +140,6 @@ def random_follows(seed: int, *, n_accounts: int = 25, n_edges: int = 120, ids: 
     return frame
 
 
-def _expected_counts(follows: pd.DataFrame, **options: object) -> pd.DataFrame:
-    return follow_counts(follows, **options).reset_index()
-
-
-def _assert_frames_equal(result: pd.DataFrame, expected: pd.DataFrame) -> None:
-    result = result.sort_values("account").reset_index(drop=True)
-    expected = expected.sort_values("account").reset_index(drop=True)
-    assert list(result.columns) == list(expected.columns)
-    assert result["account"].astype(object).tolist() == expected["account"].astype(object).tolist()
-    for name in expected.columns.drop("account"):
-        got = pd.to_numeric(result[name].astype("Float64"), errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan
-        )
-        want = pd.to_numeric(expected[name].astype("Float64"), errors="coerce").to_numpy(
-            dtype=float, na_value=np.nan
-        )
-        np.testing.assert_allclose(got, want, rtol=1e-12, err_msg=name, equal_nan=True)
-
-
-# --------------------------------------------------------------------------- hand values
-REFERENCE = pd.DataFrame({"source": ["A", "B", "A", "D"], "target": ["B", "A", "C", "D"]})
-
-
-def test_reference_graph_by_hand(backend: tuple[str, object]) -> None:
-    """METRICS.md's second reference graph: A<->B, A->C, loop D->D (and isolate E)."""
-    _, convert = backend
-    native = convert(REFERENCE)
-    assert _backend.reciprocity_nw(native) == pytest.approx(2 / 3)
-    assert _backend.reciprocity_nw(native, loops="unreciprocated") == pytest.approx(0.5)
-    assert _backend.reciprocity_nw(native, loops="mutual") == pytest.approx(0.75)
-    assert _backend.reciprocity_nw(native, unit="pairs", loops="mutual") == pytest.approx(0.6)
-    assert _backend.reciprocity_rho_nw(native) == pytest.approx(5 / 9)
-    counts = _to_pandas(_backend.follow_counts_nw(native)).set_index("account")
-    assert counts.loc["A"].tolist() == [1, 2, 1]
-    assert counts.loc["D"].tolist() == [0, 0, 0]
-    assert _backend.dyad_census_nw(native) == (1, 1, 4)
-
-
-# --------------------------------------------------------------------------- follow metrics
-@pytest.mark.parametrize("ids", ["int", "str"])
-def test_follow_counts_equal_pandas(backend: tuple[str, object], ids: str) -> None:
-    name, convert = backend
-    follows = random_follows(1, ids=ids)
-    native = convert(follows)
-    # Spark pays seconds per query: the defaults and the two non-default conventions only.
-    combos = (
-        [("drop", "collapse"), ("mutual", "keep"), ("unreciprocated", "collapse")]
-        if name == "pyspark"
-        else [(loops, multi) for loops in LOOPS for multi in MULTIS]
-    )
-    for loops, multi in combos:
-        result = _backend.follow_counts_nw(native, loops=loops, multi=multi)
-        assert _is_same_kind(result, native)
-        got = _to_pandas(result)
-        assert got.columns.tolist() == ["account", "followers", "following", "mutuals"]
-        assert all(pd.api.types.is_integer_dtype(got[c]) for c in got.columns[1:])
-        expected = _expected_counts(follows, loops=loops, multi=multi)
-        _assert_frames_equal(got, expected)
-    assert follows.equals(random_follows(1, ids=ids))  # input unchanged
-
-
-def test_public_functions_dispatch(backend: tuple[str, object]) -> None:
-    """em.reciprocity & co. hand a non-pandas frame to the narwhals path."""
-    name, convert = backend
-    follows = random_follows(2)
-    native = convert(follows)
-    if name != "pandas":
-        counts = _to_pandas(em.metrics.reciprocity.follow_counts(native))
-        _assert_frames_equal(counts, _expected_counts(follows))
-        assert em.reciprocity(native) == pytest.approx(em.reciprocity(follows), rel=1e-12)
-        assert em.dyad_census(native) == em.dyad_census(follows)
-        rho = em.reciprocity_rho(native, accounts=None)
-        assert rho == pytest.approx(em.reciprocity_rho(follows), rel=1e-12)
-        posts = random_posts(2)
-        metrics = _to_pandas(em.account_metrics(native, convert(posts)))
-        _assert_frames_equal(metrics, _expected_account_metrics(follows, posts))
-
-
-def test_graph_metrics_equal_pandas(backend: tuple[str, object]) -> None:
-    name, convert = backend
-    follows = random_follows(3)
-    native = convert(follows)
-    combos = (
-        [("drop", "collapse"), ("unreciprocated", "keep")]
-        if name == "pyspark"
-        else [(loops, multi) for loops in LOOPS for multi in MULTIS]
-    )
-    for loops, multi in combos:
-        for unit in ("arcs", "pairs"):
-            got = _backend.reciprocity_nw(native, unit=unit, loops=loops, multi=multi)
-            want = em.reciprocity(follows, unit=unit, loops=loops, multi=multi)
-            assert isinstance(got, float)
-            assert got == pytest.approx(want, rel=1e-12), (unit, loops, multi)
-        got = _backend.reciprocity_rho_nw(native, loops=loops, multi=multi)
-        want = em.reciprocity_rho(follows, loops=loops, multi=multi)
-        assert got == pytest.approx(want, rel=1e-12), (loops, multi)
-    extra = [1000, 1001, 3]  # two isolates and one account already present
-    assert _backend.reciprocity_rho_nw(native, accounts=extra if name != "duckdb" else None) == (
-        pytest.approx(
-            em.reciprocity_rho(follows, accounts=extra if name != "duckdb" else None), rel=1e-12
-        )
-    )
-    assert _backend.dyad_census_nw(native) == em.dyad_census(follows)
-
-
-def test_accounts_as_frame_of_the_same_kind(backend: tuple[str, object]) -> None:
-    _, convert = backend
-    follows = random_follows(4)
-    extra = pd.DataFrame({"account_id": np.array([1000, 1001, 3], dtype=np.int64)})
-    native, native_extra = convert(follows), convert(extra)
-    counts = _to_pandas(_backend.follow_counts_nw(native, accounts=native_extra))
-    _assert_frames_equal(counts, _expected_counts(follows, accounts=[1000, 1001, 3]))
-    census = _backend.dyad_census_nw(native, accounts=native_extra)
-    assert census == em.dyad_census(follows, accounts=[1000, 1001, 3])
-
-
-def test_empty_follows_give_nan_with_a_warning(backend: tuple[str, object]) -> None:
-    _, convert = backend
-    empty = pd.DataFrame({"source": [7, 8], "target": [7, 8]})  # self-follows only
-    native = convert(empty)
-    with pytest.warns(em.DataQualityWarning):
-        assert math.isnan(_backend.reciprocity_nw(native))
-    counts = _to_pandas(_backend.follow_counts_nw(native))
-    assert counts["account"].tolist() == [7, 8]
-    assert counts[["followers", "following", "mutuals"]].to_numpy().sum() == 0
-
-
-# --------------------------------------------------------------------------- errors
-def test_errors_are_ours() -> None:
-    frame = pl.DataFrame({"source": [1], "dst": [2]})
-    with pytest.raises(em.MissingColumnsError, match="target"):
-        _backend.follow_counts_nw(frame)
-    with pytest.raises(em.UnsupportedBackendError, match="narwhals"):
-        _backend.reciprocity_nw([(1, 2)])
-    good = pl.DataFrame({"source": [1], "target": [2]})
-    with pytest.raises(em.InvalidArgumentError, match="loops"):
-        _backend.follow_counts_nw(good, loops="keep")
-    with pytest.raises(em.InvalidArgumentError, match="unit"):
-        _backend.reciprocity_nw(good, unit="dyads")
-    with pytest.raises(em.InvalidArgumentError, match="accounts"):
-        _backend.follow_counts_nw(good, accounts="abc")
-
-
-def test_duckdb_list_of_accounts_is_refused_clearly(duck: object) -> None:
-    relation = duck.sql("select 1::BIGINT as source, 2::BIGINT as target")
-    with pytest.raises(em.InvalidArgumentError, match="same kind"):
-        _backend.follow_counts_nw(relation, accounts=[5])
-
-
-def test_lazy_stays_lazy_and_nothing_runs_before_collect() -> None:
-    lazy = pl.LazyFrame({"source": [1, 2], "target": [2, 1]})
-    result = _backend.follow_counts_nw(lazy)
-    assert isinstance(result, pl.LazyFrame)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert result.collect()["mutuals"].to_list() == [1, 1]
-
-
 # --------------------------------------------------------------------------- account metrics
 POST_KINDS = np.array(["post", "reply", "thread", "repost", "quote"], dtype=object)
 ACT_KINDS = np.array(["reply", "mention", "repost", "quote", "like"], dtype=object)
@@ -339,12 +188,160 @@ def random_interactions(seed: int, *, n_rows: int = 200, n_accounts: int = 30) -
     )
 
 
-def _expected_account_metrics(*args: object, **options: object) -> pd.DataFrame:
-    from engagemetrics.metrics.accounts import account_metrics
 
+# --------------------------------------------------------------------------- one shape
+COUNT_COLUMNS = {
+    "followers", "following", "mutuals", "posts", "replies", "broadcasts", "threads",
+    "reposts", "quotes", "outreach_breadth", "replies_received", "mentions_received",
+    "reposts_received", "quotes_received",
+}
+
+
+def _documented_shape(native: object, freq: str | None = None) -> pd.DataFrame:
+    """A result as pandas by the documented rule (module docstring)."""
+    if isinstance(native, pd.DataFrame):
+        return native
+    frame = nw.from_native(native)
+    if isinstance(frame, nw.LazyFrame):
+        frame = frame.collect()
+    out = frame.to_pandas()
+    keys = ["account", "period"] if "period" in out.columns else ["account"]
+    assert out.columns.tolist()[: len(keys)] == keys  # the keys come first
+    if out["account"].dtype.kind in "iu":
+        out["account"] = out["account"].astype("int64")
+    else:
+        out["account"] = out["account"].astype(em.schema.ID_DTYPE)
+    if "period" in keys:
+        out["period"] = pd.PeriodIndex(out["period"].astype(str), freq=freq)
+    out = out.set_index(keys if len(keys) > 1 else keys[0])
+    return out.astype({c: "Int64" if c in COUNT_COLUMNS else "float64" for c in out.columns})
+
+
+def assert_same(native: object, expected: pd.DataFrame, freq: str | None = None) -> None:
+    pd.testing.assert_frame_equal(_documented_shape(native, freq), expected, check_exact=True)
+
+
+# --------------------------------------------------------------------------- hand values
+REFERENCE = pd.DataFrame({"source": ["A", "B", "A", "D"], "target": ["B", "A", "C", "D"]})
+
+
+def test_reference_graph_by_hand(backend: tuple[str, object]) -> None:
+    """The definitions page's second reference graph: A<->B, A->C, loop D->D."""
+    _, convert = backend
+    native = convert(REFERENCE)
+    assert em.reciprocity(native) == pytest.approx(2 / 3)
+    assert em.reciprocity(native, loops="unreciprocated") == pytest.approx(0.5)
+    assert em.reciprocity(native, loops="mutual") == pytest.approx(0.75)
+    assert em.reciprocity(native, unit="pairs", loops="mutual") == pytest.approx(0.6)
+    assert em.reciprocity_rho(native) == pytest.approx(5 / 9)
+    counts = _documented_shape(em.follow_counts(native))
+    assert counts.loc["A"].tolist() == [1, 2, 1]
+    assert counts.loc["D"].tolist() == [0, 0, 0]
+    assert em.dyad_census(native) == (1, 1, 4)
+
+
+# --------------------------------------------------------------------------- follow metrics
+@pytest.mark.parametrize("ids", ["int", "str"])
+def test_follow_counts_equal_pandas(backend: tuple[str, object], ids: str) -> None:
+    name, convert = backend
+    follows = random_follows(1, ids=ids)
+    native = convert(follows)
+    # Spark pays seconds per query: the defaults and the two non-default conventions only.
+    combos = (
+        [("drop", "collapse"), ("mutual", "keep"), ("unreciprocated", "collapse")]
+        if name == "pyspark"
+        else [(loops, multi) for loops in LOOPS for multi in MULTIS]
+    )
+    for loops, multi in combos:
+        result = em.follow_counts(native, loops=loops, multi=multi)
+        assert _is_same_kind(result, native)
+        assert_same(result, em.follow_counts(follows, loops=loops, multi=multi))
+        if name == "pandas":  # the narwhals path itself, on pandas: the same frame
+            assert_same(
+                _frames.follow_table(follows, loops=loops, multi=multi, accounts=None),
+                em.follow_counts(follows, loops=loops, multi=multi),
+            )
+    assert follows.equals(random_follows(1, ids=ids))  # input unchanged
+
+
+def test_graph_metrics_equal_pandas(backend: tuple[str, object]) -> None:
+    name, convert = backend
+    follows = random_follows(3)
+    native = convert(follows)
+    combos = (
+        [("drop", "collapse"), ("unreciprocated", "keep")]
+        if name == "pyspark"
+        else [(loops, multi) for loops in LOOPS for multi in MULTIS]
+    )
+    for loops, multi in combos:
+        # the graph counts are integers: equal, so every ratio made of them is equal
+        got = _frames.graph_counts(native, loops=loops, multi=multi)
+        assert got == em.FollowGraph(follows).graph_counts(loops=loops, multi=multi)
+        for unit in ("arcs", "pairs"):
+            value = em.reciprocity(native, unit=unit, loops=loops, multi=multi)
+            assert isinstance(value, float)
+            assert value == em.reciprocity(follows, unit=unit, loops=loops, multi=multi)
+        assert em.reciprocity_rho(native, loops=loops, multi=multi) == em.reciprocity_rho(
+            follows, loops=loops, multi=multi
+        )
+    extra = [1000, 1001, 3] if name != "duckdb" else None  # two isolates, one present
+    assert em.reciprocity_rho(native, accounts=extra) == em.reciprocity_rho(
+        follows, accounts=extra
+    )
+    assert em.dyad_census(native) == em.dyad_census(follows)
+
+
+def test_accounts_as_frame_of_the_same_kind(backend: tuple[str, object]) -> None:
+    _, convert = backend
+    follows = random_follows(4)
+    extra = pd.DataFrame({"account_id": np.array([1000, 1001, 3], dtype=np.int64)})
+    native, native_extra = convert(follows), convert(extra)
+    assert_same(
+        em.follow_counts(native, accounts=native_extra),
+        em.follow_counts(follows, accounts=[1000, 1001, 3]),
+    )
+    census = em.dyad_census(native, accounts=native_extra)
+    assert census == em.dyad_census(follows, accounts=[1000, 1001, 3])
+
+
+def test_empty_follows_give_nan_with_a_warning(backend: tuple[str, object]) -> None:
+    _, convert = backend
+    empty = pd.DataFrame({"source": [7, 8], "target": [7, 8]})  # self-follows only
+    native = convert(empty)
+    with pytest.warns(em.DataQualityWarning, match="self-follow"):
+        assert math.isnan(em.reciprocity(native))
+    assert_same(em.follow_counts(native), em.follow_counts(empty))
+
+
+# --------------------------------------------------------------------------- errors
+def test_errors_are_ours() -> None:
+    frame = pl.DataFrame({"source": [1], "dst": [2]})
+    with pytest.raises(em.MissingColumnsError, match="target"):
+        em.follow_counts(frame)
+    good = pl.DataFrame({"source": [1], "target": [2]})
+    with pytest.raises(em.InvalidArgumentError, match="loops"):
+        em.follow_counts(good, loops="keep")
+    with pytest.raises(em.InvalidArgumentError, match="unit"):
+        em.reciprocity(good, unit="dyads")
+    with pytest.raises(em.InvalidArgumentError, match="accounts"):
+        em.follow_counts(good, accounts="abc")
+    with pytest.raises(em.InvalidArgumentError, match="FollowGraph"):
+        em.FollowGraph(good)
+
+
+def test_duckdb_list_of_accounts_is_refused_clearly(duck: object) -> None:
+    relation = duck.sql("select 1::BIGINT as source, 2::BIGINT as target")
+    with pytest.raises(em.InvalidArgumentError, match="same kind"):
+        em.follow_counts(relation, accounts=[5])
+
+
+def test_lazy_stays_lazy_and_nothing_runs_before_collect() -> None:
+    lazy = pl.LazyFrame({"source": [1, 2], "target": [2, 1]})
+    result = em.follow_counts(lazy)
+    assert isinstance(result, pl.LazyFrame)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", em.DataQualityWarning)
-        return account_metrics(*args, **options).reset_index()
+        warnings.simplefilter("error")
+        assert result.collect()["mutuals"].to_list() == [1, 1]
 
 
 ACCOUNT_OPTIONS = [
@@ -355,12 +352,16 @@ ACCOUNT_OPTIONS = [
 ]
 
 
+def _quiet(function, *args, **options):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", em.DataQualityWarning)
+        return function(*args, **options)
+
+
 def test_account_metrics_follow_columns_only(backend: tuple[str, object]) -> None:
     _, convert = backend
     follows = random_follows(5)
-    result = _backend.account_metrics_nw(convert(follows))
-    got = _to_pandas(result)
-    _assert_frames_equal(got, _expected_account_metrics(follows))
+    assert_same(em.account_metrics(convert(follows)), em.account_metrics(follows))
 
 
 def test_account_metrics_with_posts_equal_pandas(backend: tuple[str, object]) -> None:
@@ -370,11 +371,21 @@ def test_account_metrics_with_posts_equal_pandas(backend: tuple[str, object]) ->
     # Spark pays seconds per query: one window there, every option elsewhere.
     options = ACCOUNT_OPTIONS[1:2] if name == "pyspark" else ACCOUNT_OPTIONS
     for option in options:
-        result = _backend.account_metrics_nw(native_follows, native_posts, **option)
+        result = em.account_metrics(native_follows, native_posts, **option)
         assert _is_same_kind(result, native_follows)
-        got = _to_pandas(result)
-        expected = _expected_account_metrics(follows, posts, **option)
-        _assert_frames_equal(got, expected)
+        expected = _quiet(em.account_metrics, follows, posts, **option)
+        assert_same(result, expected)
+        if name == "pandas":  # the narwhals path itself gives the fast path's frame
+            window = parse_window(option.get("start"), option.get("end"))
+            assert_same(
+                _frames.account_table(
+                    follows, posts, None, window=window, loops=option.get("loops", "drop"),
+                    multi=option.get("multi", "collapse"), accounts=None,
+                    include_direct=option.get("include_direct", False),
+                    include_self=option.get("include_self", False), follow_columns=True,
+                ),
+                expected,
+            )
     assert posts.equals(random_posts(6))  # input unchanged
 
 
@@ -384,11 +395,23 @@ def test_account_metrics_with_interactions_equal_pandas(backend: tuple[str, obje
     natives = [convert(frame) for frame in (follows, posts, acts)]
     options = ACCOUNT_OPTIONS[2:3] if name == "pyspark" else ACCOUNT_OPTIONS
     for option in options:
-        result = _backend.account_metrics_nw(
-            natives[0], natives[1], interactions=natives[2], **option
-        )
-        expected = _expected_account_metrics(follows, posts, interactions=acts, **option)
-        _assert_frames_equal(_to_pandas(result), expected)
+        result = em.account_metrics(natives[0], natives[1], interactions=natives[2], **option)
+        expected = _quiet(em.account_metrics, follows, posts, interactions=acts, **option)
+        assert_same(result, expected)
+
+
+def test_interaction_log_without_posts_equal_pandas(backend: tuple[str, object]) -> None:
+    """A research log: counts made and received from the interactions alone."""
+    name, convert = backend
+    follows, acts = random_follows(9), random_interactions(9)
+    options = ACCOUNT_OPTIONS[1:2] if name == "pyspark" else ACCOUNT_OPTIONS[:2]
+    for option in options:
+        expected = _quiet(em.account_metrics, follows, interactions=acts, **option)
+        assert expected["posts"].isna().all() and expected["replies"].notna().all()
+        assert_same(em.account_metrics(convert(follows), interactions=convert(acts), **option),
+                    expected)
+        assert_same(em.conversation_counts(interactions=convert(acts), **option),
+                    _quiet(em.conversation_counts, interactions=acts, **option))
 
 
 def test_account_metrics_by_hand(backend: tuple[str, object]) -> None:
@@ -397,6 +420,7 @@ def test_account_metrics_by_hand(backend: tuple[str, object]) -> None:
     follows = pd.DataFrame({"source": ["a", "b", "a"], "target": ["b", "a", "c"]})
     posts = pd.DataFrame(
         {
+            "post_id": ["1", "2", "3", "4", "5"],
             "author": ["a", "a", "a", "d", "a"],
             "created_at": pd.to_datetime(
                 ["2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04", "2026-02-01"], utc=True
@@ -406,9 +430,9 @@ def test_account_metrics_by_hand(backend: tuple[str, object]) -> None:
             "visibility": ["public", "public", None, "public", "direct"],
         }
     )
-    got = _to_pandas(
-        _backend.account_metrics_nw(convert(follows), convert(posts), end="2026-01-04")
-    ).set_index("account")
+    got = _documented_shape(
+        em.account_metrics(convert(follows), convert(posts), end="2026-01-04")
+    )
     assert got.index.tolist() == ["a", "b", "c", "d"]
     a = got.loc["a"]
     # a: followers {b}, following {b, c}, mutuals {b}; posts in [.., 01-04): reply, post, thread
@@ -424,6 +448,8 @@ def test_account_metrics_by_hand(backend: tuple[str, object]) -> None:
     assert a["thread_share"] == pytest.approx(1 / 3)
     assert a["followee_engagement"] == pytest.approx(1 / 2)  # replied to b, not (yet) to c
     assert a["reciprocity_jaccard"] == pytest.approx(1 / 2)
+    # b received a's reply; c receives the reply of 02-01 only later, a DM besides
+    assert got.loc["b", "replies_received"] == 1 and got.loc["c", "replies_received"] == 0
     assert got.loc["d", "posts"] == 0  # d's post is at 01-04: outside [start, end)
     assert pd.isna(got.loc["d", "follow_back_rate"])
     assert pd.isna(got.loc["c", "reply_to_broadcast_ratio"])
@@ -433,12 +459,14 @@ def test_account_metrics_refuses_mixed_engines(duck: object) -> None:
     follows = pl.DataFrame({"source": [1], "target": [2]})
     posts = duck.sql("select 1::BIGINT as author, now() as created_at, 'post' as kind")
     with pytest.raises(em.UnsupportedBackendError, match="same engine"):
-        _backend.account_metrics_nw(follows, posts)
+        em.account_metrics(follows, posts)
+    with pytest.raises(em.UnsupportedBackendError, match="same engine"):
+        em.account_metrics(follows, pd.DataFrame({"author": [1]}))
     text_posts = pl.DataFrame({"author": ["1"], "created_at": [None], "kind": ["post"]})
     with pytest.raises(em.ColumnTypeError, match="one type"):
-        _backend.account_metrics_nw(follows, text_posts)
+        em.account_metrics(follows, text_posts)
     with pytest.raises(em.InvalidArgumentError, match="empty"):
-        _backend.account_metrics_nw(follows, start="2026-02-01", end="2026-01-01")
+        em.account_metrics(follows, start="2026-02-01", end="2026-01-01")
 
 
 # --------------------------------------------------------------------------- per period
@@ -450,7 +478,7 @@ def _expected_periods(posts: pd.DataFrame, freq: str, **window: str) -> pd.DataF
     if "end" in window:
         kept = kept[kept["created_at"] < pd.Timestamp(window["end"], tz="UTC")]
     naive = kept["created_at"].dt.tz_convert("UTC").dt.tz_localize(None)
-    period = naive.dt.to_period(freq).dt.start_time.dt.tz_localize("UTC")
+    period = naive.dt.to_period(freq)
     kind = kept["kind"].astype(object)
     table = pd.DataFrame(
         {
@@ -475,32 +503,43 @@ def _expected_periods(posts: pd.DataFrame, freq: str, **window: str) -> pd.DataF
     return out
 
 
-@pytest.mark.parametrize(("freq", "pandas_freq"), [("QE", "Q"), ("1mo", "M")])
+@pytest.mark.parametrize(("freq", "period"), [("QE", "Q"), ("ME", "M")])
 def test_period_counts_equal_an_independent_count(
-    backend: tuple[str, object], freq: str, pandas_freq: str
+    backend: tuple[str, object], freq: str, period: str
 ) -> None:
     name, convert = backend
     if name == "pyspark" and freq != "QE":
         pytest.skip("one period on Spark keeps the file fast; the expressions are the same")
     posts = random_posts(8)
     window = {"start": "2026-02-01", "end": "2026-11-01"}
-    got = _to_pandas(_backend.period_counts_nw(convert(posts), freq=freq, **window))
-    want = _expected_periods(posts, pandas_freq, **window)
-    got["period"] = pd.to_datetime(got["period"], utc=True)
-    keys = ["account", "period"]
-    got, want = got.sort_values(keys).reset_index(drop=True), want.sort_values(keys)
-    assert got["period"].tolist() == want["period"].tolist()
-    _assert_frames_equal(got.drop(columns="period"), want.drop(columns="period"))
+    expected = em.period_counts(posts, freq=freq, **window)
+    assert isinstance(expected.index.get_level_values("period"), pd.PeriodIndex)
+    assert_same(em.period_counts(convert(posts), freq=freq, **window), expected, period)
+    # and the pandas result equals an independent count, by hand with pandas
+    want = _expected_periods(posts, period, **window).set_index(["account", "period"])
+    got = expected.astype("float64")
+    pd.testing.assert_frame_equal(got, want.astype("float64"), check_names=False)
 
 
-def test_period_counts_refuse_weeks() -> None:
-    posts = pl.DataFrame({"author": [1], "created_at": [None], "kind": ["post"]})
-    with pytest.raises(em.InvalidArgumentError, match="freq"):
-        _backend.period_counts_nw(posts, freq="W")
+def test_period_counts_and_ego_metrics_share_one_convention() -> None:
+    posts = random_posts(8).assign(author=1)
+    archive = em.Archive(posts=posts, ego=1)
+    for freq in ("QE", "ME", "YE", "D"):
+        ego = em.ego_metrics(archive, freq=freq)
+        counts = em.period_counts(archive, freq=freq).loc["1"]
+        # the same labels, and the same numbers where both count
+        assert counts.index.isin(ego.index).all()
+        pd.testing.assert_frame_equal(counts, ego.loc[counts.index, counts.columns],
+                                      check_names=False)
+    for freq in ("W", "1mo", "fortnight"):
+        with pytest.raises(em.InvalidArgumentError, match="freq"):
+            em.period_counts(posts, freq=freq)
+        with pytest.raises(em.InvalidArgumentError, match="freq"):
+            em.ego_metrics(archive, freq=freq)
 
 
 def test_accounts_from_an_eager_frame_of_another_kind() -> None:
     follows = pl.DataFrame({"source": [1, 2], "target": [2, 1]})
     extra = pd.DataFrame({"account_id": [9]})
-    counts = _backend.follow_counts_nw(follows, accounts=extra)
+    counts = em.follow_counts(follows, accounts=extra)
     assert counts.rows() == [(1, 1, 1, 1), (2, 1, 1, 1), (9, 0, 0, 0)]

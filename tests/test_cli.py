@@ -70,6 +70,11 @@ def test_default_audit_shows_follow_counts_and_ledger(capsys, demo):
         )
 
 
+FLOAT_METRICS = {"follow_ratio", "follow_back_rate", "reciprocation_rate", "reciprocity_dice",
+                 "reciprocity_jaccard", "reply_to_broadcast_ratio", "reply_share",
+                 "thread_share", "followee_engagement", "outreach_gini", "outreach_entropy"}
+
+
 def test_json_metrics_equal_ego_metrics(capsys, demo):
     code, out, _ = _run(capsys, ["--format", "json"])
     assert code == 0
@@ -81,10 +86,15 @@ def test_json_metrics_equal_ego_metrics(capsys, demo):
     assert set(report["metrics"]) == set(expected.index)
     for name, value in expected.items():
         got = report["metrics"][name]
-        if pd.isna(value):
+        if name == "follow_basis":
+            assert got == value == "snapshot"
+        elif pd.isna(value):
             assert got is None, name
+            assert report["unknown"].get(name) or name in FLOAT_METRICS, name
         else:
             assert math.isclose(got, float(value), rel_tol=1e-12), name
+            if name not in FLOAT_METRICS:  # counts are JSON integers, not 61.0
+                assert type(got) is int, name
     # Independent of ego_metrics: the generator's snapshot and a direct count of replies.
     assert (report["metrics"]["followers"], report["metrics"]["following"]) == (600, 300)
     assert report["metrics"]["mutuals"] == DEMO_MUTUALS
@@ -194,13 +204,14 @@ def _strict_json(text: str):
 
 def test_json_is_strict_json_when_graph_reciprocity_is_undefined(capsys, monkeypatch):
     # A follow table of one self-follow: reciprocity has no arc to measure (NaN).
-    lonely = em.Archive(follows=pd.DataFrame({"source": ["me"], "target": ["me"]}), ego="me")
+    lonely = em.Archive(follows=pd.DataFrame({"source": ["me"], "target": ["me"]}), ego="me",
+                        scope="all")
     monkeypatch.setattr(em.datasets, "demo", lambda: lonely)
-    with pytest.warns(em.DataQualityWarning):
-        code, out, _ = _run(capsys, ["--format", "json"])
+    code, out, _ = _run(capsys, ["--format", "json"])
     assert code == 0
     report = _strict_json(out)
     assert report["graph_reciprocity"] is None
+    assert "undefined" in report["unknown"]["graph_reciprocity"]
 
 
 def test_unreadable_export_is_exit_2(capsys, monkeypatch, tmp_path):

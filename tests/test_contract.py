@@ -1,6 +1,12 @@
-"""The contract every public metric keeps, checked the same way for each (STYLE.md, Habits).
+"""The contract every public metric keeps, checked the same way for each.
 
-* canonical input is accepted and gives the documented output (columns, dtypes, type);
+For every public metric of ``em.__all__`` (a test fails if one has no spec here):
+
+* canonical input is accepted and gives the documented output (type, columns, dtypes,
+  ``account`` index sorted);
+* an :class:`~engagemetrics.Archive` is accepted wherever a table is, and gives the same
+  result as its tables when it covers every account;
+* a :class:`~engagemetrics.FollowGraph` is accepted wherever a follow table is;
 * a missing column raises our MissingColumnsError (which is also a KeyError);
 * empty input gives what the docstring documents (NaN with a warning, zeros, no rows);
 * the input is not mutated.
@@ -13,6 +19,7 @@ self-follow of dan dropped; n = 5 accounts (dan counts: he appears in the table)
 from __future__ import annotations
 
 import copy
+import inspect
 import math
 import warnings
 from collections.abc import Callable
@@ -24,10 +31,9 @@ import pytest
 
 import engagemetrics as em
 from engagemetrics.exceptions import DataQualityWarning, MissingColumnsError
-from engagemetrics.metrics.conversation import conversation_counts
-from engagemetrics.metrics.reciprocity import follow_counts
 from test_conversation import hand_follows, hand_mentions, hand_posts
 
+# The documented columns, written out here (not read from the library).
 FOLLOW_COLS = ["followers", "following", "mutuals"]
 RATE_COLS = [
     "follow_ratio",
@@ -47,7 +53,12 @@ POST_COLS = [
     "reply_share",
     "thread_share",
     "outreach_breadth",
+    "replies_received",
+    "mentions_received",
+    "reposts_received",
+    "quotes_received",
 ]
+PERIOD_COLS = POST_COLS[:9]
 EGO_COLS = [
     "interlocutors",
     "outreach_gini",
@@ -66,49 +77,57 @@ FLOAT_COLS = {
     "outreach_gini",
     "outreach_entropy",
 }
+ACCOUNT_COLS = [*FOLLOW_COLS, *RATE_COLS, *POST_COLS, "followee_engagement"]
+FOLLOW_ACCOUNTS = ["ann", "bob", "cat", "dan", "eve"]
+# every account of the posts or their interactions: fay posts; gus is the target of a DM
+POST_ACCOUNTS = ["ann", "bob", "cat", "dan", "fay", "gus"]
+
+
+def archive() -> em.Archive:
+    """The whole (small) platform: every account's posts and follows, owner ann."""
+    return em.Archive(
+        follows=hand_follows(), posts=hand_posts(), mentions=hand_mentions(), ego="ann",
+        scope="all",
+    )
 
 
 def canonical_tables() -> dict[str, Any]:
-    posts = em.schema.posts_table(hand_posts())
-    return {
-        "follows": em.schema.follows_table(hand_follows()),
-        "posts": posts,
-        "archive": em.Archive(
-            follows=hand_follows(), posts=hand_posts(), mentions=hand_mentions(), ego="ann"
-        ),
-    }
+    a = archive()
+    return {"follows": a.follows, "posts": a.posts, "interactions": a.interactions,
+            "archive": a, "graph": em.FollowGraph(a.follows)}
 
 
 def empty_tables() -> dict[str, Any]:
-    return {
-        "follows": em.schema.follows_table({"source": [], "target": []}),
-        "posts": em.schema.posts_table({"post_id": [], "author": [], "created_at": [], "kind": []}),
-        "archive": em.Archive(ego="ann"),
-    }
+    follows = em.schema.follows_table({"source": [], "target": []})
+    posts = em.schema.posts_table({"post_id": [], "author": [], "created_at": [], "kind": []})
+    a = em.Archive(follows=follows, posts=posts, ego="ann", scope="all")
+    return {"follows": follows, "posts": posts, "interactions": a.interactions, "archive": a,
+            "graph": em.FollowGraph(follows)}
 
 
-def check_frame(result: Any, columns: list[str], index_name: str = "account") -> None:
+def check_frame(result: Any, columns: list[str], index: str | list[str] = "account") -> None:
     assert isinstance(result, pd.DataFrame)
     assert result.columns.tolist() == columns
-    assert result.index.name == index_name
+    names = [index] if isinstance(index, str) else index
+    assert list(result.index.names) == names
     for col in columns:
-        assert str(result[col].dtype) == ("float64" if col in FLOAT_COLS else "int64"), col
-    if index_name == "account":
-        assert result.index.is_monotonic_increasing and result.index.is_unique
+        if col == "follow_basis":
+            continue
+        assert str(result[col].dtype) == ("float64" if col in FLOAT_COLS else "Int64"), col
+    assert result.index.is_monotonic_increasing and result.index.is_unique
 
 
 @dataclass
 class Spec:
     name: str
-    call: Callable[[dict[str, Any]], Any]
+    call: Callable[[dict[str, Any]], Any]  # on plain tables (or the FollowGraph)
+    on_archive: Callable[[em.Archive], Any] | None  # the same with the Archive instead
     broken_table: str  # which input loses a column in the missing-column check
     broken_column: str
     check: Callable[[Any], None]  # output on the canonical input
     check_empty: Callable[[Any], None]
     empty_warns: bool = False
-
-
-ACCOUNT_COLS = [*FOLLOW_COLS, *RATE_COLS, *POST_COLS, "followee_engagement"]
+    on_graph: Callable[[em.FollowGraph], Any] | None = None
 
 
 def _nan(x: Any) -> None:
@@ -129,99 +148,86 @@ def _census(expected: tuple[int, int, int]) -> Callable[[Any], None]:
     return check
 
 
-def _frame(columns: list[str], rows: list[str]) -> Callable[[Any], None]:
+def _frame(columns: list[str], rows: list[Any], index: str | list[str] = "account"
+           ) -> Callable[[Any], None]:
     def check(x: Any) -> None:
-        check_frame(x, columns)
+        check_frame(x, columns, index)
         assert x.index.tolist() == rows
 
     return check
 
 
-def _ego_without_data(x: Any) -> None:
-    _frame([*ACCOUNT_COLS, *EGO_COLS], ["ann"])(x)
-    assert x["posts"].iloc[0] == 0 and x["followers"].iloc[0] == 0
-    assert math.isnan(x["follow_ratio"].iloc[0])
-
-
-FOLLOW_ACCOUNTS = ["ann", "bob", "cat", "dan", "eve"]
 SPECS = [
     # 4 reciprocated arcs (ann<->bob, ann<->cat) of 5 arcs
-    Spec(
-        "reciprocity",
-        lambda t: em.reciprocity(t["follows"]),
-        "follows",
-        "target",
-        _float(4 / 5),
-        _nan,
-        empty_warns=True,
-    ),
+    Spec("reciprocity", lambda t: em.reciprocity(t["follows"]), em.reciprocity,
+         "follows", "target", _float(4 / 5), _nan, empty_warns=True, on_graph=em.reciprocity),
     # a = L / (n(n-1)) = 5 / 20 = 0.25; rho = (0.8 - 0.25) / (1 - 0.25)
-    Spec(
-        "reciprocity_rho",
-        lambda t: em.reciprocity_rho(t["follows"]),
-        "follows",
-        "source",
-        _float(0.55 / 0.75),
-        _nan,
-        empty_warns=True,
-    ),
+    Spec("reciprocity_rho", lambda t: em.reciprocity_rho(t["follows"]), em.reciprocity_rho,
+         "follows", "source", _float(0.55 / 0.75), _nan, empty_warns=True,
+         on_graph=em.reciprocity_rho),
     # M = 2, A = 1, N = 5*4/2 - 3 = 7
-    Spec(
-        "dyad_census",
-        lambda t: em.dyad_census(t["follows"]),
-        "follows",
-        "target",
-        _census((2, 1, 7)),
-        _census((0, 0, 0)),
-    ),
-    Spec(
-        "follow_counts",
-        lambda t: follow_counts(t["follows"]),
-        "follows",
-        "source",
-        _frame(FOLLOW_COLS, FOLLOW_ACCOUNTS),
-        _frame(FOLLOW_COLS, []),
-    ),
-    Spec(
-        "account_metrics",
-        lambda t: em.account_metrics(t["follows"], t["posts"]),
-        "posts",
-        "author",
-        _frame(ACCOUNT_COLS, [*FOLLOW_ACCOUNTS, "fay"]),
-        _frame(ACCOUNT_COLS, []),
-    ),
-    Spec(
-        "conversation_counts",
-        lambda t: conversation_counts(t["posts"]),
-        "posts",
-        "kind",
-        _frame(POST_COLS, ["ann", "bob", "cat", "dan", "fay"]),
-        _frame(POST_COLS, []),
-    ),
-    Spec(
-        "ego_metrics",
-        lambda t: em.ego_metrics(t["archive"]),
-        "archive.posts",
-        "created_at",
-        _frame([*ACCOUNT_COLS, *EGO_COLS], ["ann"]),
-        _ego_without_data,
-    ),
+    Spec("dyad_census", lambda t: em.dyad_census(t["follows"]), em.dyad_census,
+         "follows", "target", _census((2, 1, 7)), _census((0, 0, 0)), on_graph=em.dyad_census),
+    Spec("follow_counts", lambda t: em.follow_counts(t["follows"]), em.follow_counts,
+         "follows", "source", _frame(FOLLOW_COLS, FOLLOW_ACCOUNTS), _frame(FOLLOW_COLS, []),
+         on_graph=em.follow_counts),
+    Spec("account_metrics", lambda t: em.account_metrics(t["follows"], t["posts"],
+                                                         interactions=t["interactions"]),
+         em.account_metrics, "posts", "author",
+         _frame(ACCOUNT_COLS, [*FOLLOW_ACCOUNTS[:4], "eve", "fay", "gus"]),
+         _frame(ACCOUNT_COLS, []),
+         on_graph=lambda g: em.account_metrics(g, archive().posts,
+                                               interactions=archive().interactions)),
+    Spec("conversation_counts",
+         lambda t: em.conversation_counts(t["follows"], t["posts"],
+                                          interactions=t["interactions"]),
+         em.conversation_counts, "posts", "kind",
+         _frame([*POST_COLS, "followee_engagement"], [*FOLLOW_ACCOUNTS, "fay", "gus"]),
+         _frame([*POST_COLS, "followee_engagement"], [])),
+    Spec("ego_metrics", lambda t: em.ego_metrics(t["archive"]), em.ego_metrics,
+         "archive.posts", "created_at",
+         _frame([*ACCOUNT_COLS, *EGO_COLS, "follow_basis"], ["ann"]),
+         _frame([*ACCOUNT_COLS, *EGO_COLS, "follow_basis"], ["ann"])),
+    Spec("period_counts", lambda t: em.period_counts(t["posts"], freq="YE"),
+         lambda a: em.period_counts(a, freq="YE"), "posts", "created_at",
+         _frame(PERIOD_COLS, [(a, pd.Period(y, "Y")) for a, y in
+                              [("ann", "2026"), ("bob", "2026"), ("cat", "2025"),
+                               ("dan", "2026"), ("fay", "2026")]], ["account", "period"]),
+         _frame(PERIOD_COLS, [], ["account", "period"])),
+    Spec("gini", lambda t: em.gini([1, 3]), None, "", "", _float(0.25), _nan,
+         empty_warns=False),
+    Spec("normalized_entropy", lambda t: em.normalized_entropy([2, 2]), None, "", "",
+         _float(1.0), _nan),
 ]
+EMPTY_CALLS = {
+    "gini": lambda t: em.gini([]),
+    "normalized_entropy": lambda t: em.normalized_entropy([]),
+}
 IDS = [s.name for s in SPECS]
+
+
+def test_every_public_metric_has_a_spec():
+    metrics = {
+        name for name in em.__all__
+        if inspect.isfunction(getattr(em, name))
+        and getattr(em, name).__module__.startswith("engagemetrics.metrics")
+    }
+    assert metrics == set(IDS)
 
 
 def _broken(tables: dict[str, Any], spec: Spec) -> dict[str, Any]:
     tables = dict(tables)
     if spec.broken_table == "archive.posts":
-        archive = tables["archive"]
-        archive.posts = archive.posts.drop(columns=spec.broken_column)
+        # an archive edited in place, against its advice: the metrics still check
+        tables["archive"].posts = tables["archive"].posts.drop(columns=spec.broken_column)
     else:
         tables[spec.broken_table] = tables[spec.broken_table].drop(columns=spec.broken_column)
     return tables
 
 
 def _frames(tables: dict[str, Any]) -> dict[str, pd.DataFrame]:
-    frames = {"follows": tables["follows"], "posts": tables["posts"]}
+    frames = {"follows": tables["follows"], "posts": tables["posts"],
+              "interactions": tables["interactions"]}
     for name in ("follows", "posts", "interactions", "accounts"):
         frames[f"archive.{name}"] = getattr(tables["archive"], name)
     return frames
@@ -235,7 +241,32 @@ def test_canonical_input_gives_documented_output(spec):
     spec.check(result)
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=IDS)
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.on_archive], ids=lambda s: s.name)
+def test_an_archive_is_accepted_wherever_a_table_is(spec):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataQualityWarning)
+        tables = spec.call(canonical_tables())
+        whole = spec.on_archive(archive())
+    spec.check(whole)
+    if isinstance(tables, pd.DataFrame):
+        pd.testing.assert_frame_equal(whole, tables)
+    else:
+        assert whole == tables
+
+
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.on_graph], ids=lambda s: s.name)
+def test_a_follow_graph_is_accepted_wherever_a_follow_table_is(spec):
+    graph = canonical_tables()["graph"]
+    result = spec.on_graph(graph)
+    spec.check(result)
+    expected = spec.call(canonical_tables())
+    if isinstance(result, pd.DataFrame):
+        pd.testing.assert_frame_equal(result, expected)
+    else:
+        assert result == expected
+
+
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.broken_table], ids=lambda s: s.name)
 def test_missing_column_is_our_error(spec):
     tables = _broken(canonical_tables(), spec)
     with pytest.raises(MissingColumnsError) as caught:
@@ -246,18 +277,21 @@ def test_missing_column_is_our_error(spec):
 
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 def test_empty_input_as_documented(spec):
+    call = EMPTY_CALLS.get(spec.name, spec.call)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = spec.call(empty_tables())
+        result = call(empty_tables())
     spec.check_empty(result)
     warned = any(issubclass(w.category, DataQualityWarning) for w in caught)
     assert warned == spec.empty_warns
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=IDS)
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.broken_table], ids=lambda s: s.name)
 def test_input_not_mutated(spec):
     tables = canonical_tables()
     before = {name: copy.deepcopy(frame) for name, frame in _frames(tables).items()}
     spec.call(tables)
+    if spec.on_archive:
+        spec.on_archive(tables["archive"])
     for name, frame in _frames(tables).items():
         pd.testing.assert_frame_equal(frame, before[name], obj=name)

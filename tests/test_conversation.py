@@ -39,8 +39,8 @@ import pandas as pd
 import pytest
 
 import engagemetrics as em
+from engagemetrics import conversation_counts, gini, normalized_entropy
 from engagemetrics.exceptions import DataQualityWarning, InvalidArgumentError, MissingColumnsError
-from engagemetrics.metrics.conversation import conversation_counts, gini, normalized_entropy
 
 NAN = float("nan")
 START, END = "2026-01-01", "2026-07-01"
@@ -92,7 +92,10 @@ def hand_follows() -> pd.DataFrame:
 
 
 def hand_archive(ego: str | None = "ann") -> em.Archive:
-    return em.Archive(follows=hand_follows(), posts=hand_posts(), mentions=hand_mentions(), ego=ego)
+    """Every account's posts and follows: a whole (small) platform, with ``ego`` as owner."""
+    return em.Archive(
+        follows=hand_follows(), posts=hand_posts(), mentions=hand_mentions(), ego=ego, scope="all"
+    )
 
 
 def int_posts() -> pd.DataFrame:
@@ -113,7 +116,8 @@ def assert_row(frame: pd.DataFrame, account, expected: dict) -> None:
     for col, value in expected.items():
         got = row[col]
         if isinstance(value, float) and math.isnan(value):
-            assert math.isnan(got), f"{account} {col}: expected NaN, got {got}"
+            # a row of Int64 and float64 columns is Float64: NaN reads back as <NA>
+            assert pd.isna(got), f"{account} {col}: expected NaN, got {got}"
         else:
             assert got == pytest.approx(value), f"{account} {col}: expected {value}, got {got}"
 
@@ -166,9 +170,11 @@ DAN_ALL = {
 
 
 def test_whole_period_by_hand():
-    c = conversation_counts(hand_posts())
-    # Rows: every author; gus (only a target) and eve (only in follows) are not authors.
-    assert c.index.tolist() == ["ann", "bob", "cat", "dan", "fay"]
+    c = conversation_counts(posts=hand_posts())
+    # Rows: every author and every account of an interaction (gus: the target of ann's DM
+    # reply p8, which is excluded from the counts but not from the rows); eve is only in the
+    # follows, which are not given here.
+    assert c.index.tolist() == ["ann", "bob", "cat", "dan", "fay", "gus"]
     assert c.index.name == "account"
     assert_row(c, "ann", ANN_ALL)
     assert_row(c, "bob", BOB_ALL)
@@ -187,10 +193,35 @@ def test_whole_period_by_hand():
         },
     )
     assert "followee_engagement" not in c.columns
+    # Received, from others only (the posts are taken as every account's):
+    # ann: replies b2 (bob) and c1 (cat); repost b3 (bob); her self-quote p7 is not counted.
+    assert_row(c, "ann", {"replies_received": 2, "reposts_received": 1, "quotes_received": 0,
+                          "mentions_received": 0})
+    # bob: replies p3, p4 and repost p6, all by ann.
+    assert_row(c, "bob", {"replies_received": 2, "reposts_received": 1})
+    # cat: reply p5 (ann) and quote d1 (dan); gus: only a DM, excluded by default.
+    assert_row(c, "cat", {"replies_received": 1, "quotes_received": 1})
+    assert_row(c, "gus", {"replies_received": 0, "posts": 0})
+
+
+def test_received_from_an_interaction_log_only():
+    # A research log: interactions, no posts. Replies made are the reply interactions to
+    # others; a reply to oneself is a thread; posts and broadcasts are unknown.
+    log = pd.DataFrame({"actor": [1, 1, 2, 2, 3], "target": [2, 1, 1, 1, 1],
+                        "kind": ["reply", "reply", "repost", "mention", "reply"]})
+    c = conversation_counts(interactions=log)
+    assert c.index.tolist() == [1, 2, 3]
+    assert c.loc[1, "replies"] == 1 and c.loc[1, "threads"] == 1  # 1->2; 1->1
+    assert c.loc[2, "reposts"] == 1 and c.loc[3, "replies"] == 1
+    # received by 1: replies from 3 (1), reposts from 2 (1), mentions from 2 (1)
+    assert_row(c, 1, {"replies_received": 1, "reposts_received": 1, "mentions_received": 1})
+    assert c["posts"].isna().all() and c["broadcasts"].isna().all()
+    assert c["reply_share"].isna().all()
+    assert "no posts table" in c.attrs["unknown"]["posts"]
 
 
 def test_columns_and_dtypes():
-    c = conversation_counts(hand_posts(), follows=hand_follows())
+    c = conversation_counts(hand_follows(), hand_posts())
     assert c.columns.tolist() == [
         "posts",
         "replies",
@@ -202,15 +233,19 @@ def test_columns_and_dtypes():
         "reply_share",
         "thread_share",
         "outreach_breadth",
+        "replies_received",
+        "mentions_received",
+        "reposts_received",
+        "quotes_received",
         "followee_engagement",
     ]
     floats = {"reply_to_broadcast_ratio", "reply_share", "thread_share", "followee_engagement"}
     for col in c.columns:
-        assert str(c[col].dtype) == ("float64" if col in floats else "int64"), col
+        assert str(c[col].dtype) == ("float64" if col in floats else "Int64"), col
 
 
 def test_window_is_half_open():
-    c = conversation_counts(hand_posts(), start=START, end=END)
+    c = conversation_counts(posts=hand_posts(), start=START, end=END)
     # ann: p9 at exactly `end` is out: 7 posts, broadcasts p1 + p2 = 2.
     assert_row(
         c,
@@ -242,21 +277,21 @@ def test_window_is_half_open():
             "thread_share": NAN,
         },
     )
-    assert c.index.tolist() == ["ann", "bob", "cat", "dan", "fay"]
+    assert c.index.tolist() == ["ann", "bob", "cat", "dan", "fay", "gus"]
 
 
 def test_window_bounds_are_utc_and_accept_timestamps():
     # 2026-07-01T02:00+02:00 is 2026-07-01T00:00Z: p9 still out.
     aware = pd.Timestamp("2026-07-01T02:00:00+02:00")
-    c = conversation_counts(hand_posts(), start=pd.Timestamp("2026-01-01"), end=aware)
+    c = conversation_counts(posts=hand_posts(), start=pd.Timestamp("2026-01-01"), end=aware)
     assert c.loc["ann", "posts"] == 7
     # one nanosecond later, p9 is in
-    c = conversation_counts(hand_posts(), end=pd.Timestamp("2026-07-01 00:00:00.000000001"))
+    c = conversation_counts(posts=hand_posts(), end=pd.Timestamp("2026-07-01 00:00:00.000000001"))
     assert c.loc["ann", "posts"] == 8
 
 
 def test_include_direct():
-    c = conversation_counts(hand_posts(), include_direct=True)
+    c = conversation_counts(posts=hand_posts(), include_direct=True)
     assert_row(
         c,
         "ann",
@@ -272,7 +307,7 @@ def test_include_direct():
 
 
 def test_include_self():
-    c = conversation_counts(hand_posts(), include_self=True)
+    c = conversation_counts(posts=hand_posts(), include_self=True)
     # the thread p2 is a reply interaction ann -> ann: breadth {ann, bob, cat} = 3
     assert c.loc["ann", "outreach_breadth"] == 3
     # post counts do not depend on it: a thread stays a broadcast
@@ -280,7 +315,7 @@ def test_include_self():
 
 
 def test_followee_engagement_by_hand():
-    c = conversation_counts(hand_posts(), follows=hand_follows())
+    c = conversation_counts(hand_follows(), hand_posts())
     # ann follows {bob, cat, eve}; engaged bob (p3, p4, p6) and cat (p5): 2 / 3.
     # bob follows {ann} and replied to her: 1 / 1. cat: 1 / 1 (c1 -> ann).
     # dan's only follow is himself: no other account followed -> NaN. fay follows nobody.
@@ -288,15 +323,13 @@ def test_followee_engagement_by_hand():
     for account, value in expected.items():
         assert_row(c, account, {"followee_engagement": value})
     # in the window cat's reply is out: 0 / 1 (0, not NaN: cat follows someone)
-    w = conversation_counts(hand_posts(), follows=hand_follows(), start=START, end=END)
+    w = conversation_counts(hand_follows(), hand_posts(), start=START, end=END)
     assert w.loc["cat", "followee_engagement"] == 0.0
 
 
 def test_interactions_with_mentions_count_as_engagement():
     archive = hand_archive()
-    c = conversation_counts(
-        archive.posts, interactions=archive.interactions, follows=archive.follows
-    )
+    c = conversation_counts(archive.follows, archive.posts, interactions=archive.interactions)
     # the mention of dan (p5) is engagement but dan is not followed: ann still 2 / 3
     assert c.loc["ann", "followee_engagement"] == pytest.approx(2 / 3)
     # a mention of eve makes it 3 / 3
@@ -313,20 +346,20 @@ def test_interactions_with_mentions_count_as_engagement():
         [archive.interactions.astype({"kind": object, "visibility": object}), extra],
         ignore_index=True,
     )
-    c = conversation_counts(archive.posts, interactions=merged, follows=archive.follows)
+    c = conversation_counts(archive.follows, archive.posts, interactions=merged)
     assert c.loc["ann", "followee_engagement"] == 1.0
     # a like is not engagement
     merged.loc[len(merged) - 1, "kind"] = "like"
-    c = conversation_counts(archive.posts, interactions=merged, follows=archive.follows)
+    c = conversation_counts(archive.follows, archive.posts, interactions=merged)
     assert c.loc["ann", "followee_engagement"] == pytest.approx(2 / 3)
 
 
 def test_integer_ids_stay_integers():
-    c = conversation_counts(int_posts(), follows=int_follows())
+    c = conversation_counts(int_follows(), int_posts())
     assert c.index.dtype == np.dtype("int64")
-    assert c.index.tolist() == [1, 2, 3, 4, 6]
-    text = conversation_counts(hand_posts(), follows=hand_follows())
-    assert np.array_equal(c.to_numpy(), text.to_numpy(), equal_nan=True)
+    assert c.index.tolist() == [1, 2, 3, 4, 5, 6, 7]  # eve (5) follows, gus (7) a target
+    text = conversation_counts(hand_follows(), hand_posts())
+    pd.testing.assert_frame_equal(c.reset_index(drop=True), text.reset_index(drop=True))
 
 
 def test_large_integer_ids_keep_every_digit():
@@ -340,7 +373,7 @@ def test_large_integer_ids_keep_every_digit():
             "parent_author": pd.array([pd.NA, big], dtype="Int64"),
         }
     )
-    c = conversation_counts(posts)
+    c = conversation_counts(posts=posts)
     assert c.index.tolist() == [big, big + 1]
     assert c.loc[big + 1, "outreach_breadth"] == 1
 
@@ -348,32 +381,32 @@ def test_large_integer_ids_keep_every_digit():
 def test_canonical_input_is_not_mutated():
     posts = em.schema.posts_table(hand_posts())
     before = copy.deepcopy(posts)
-    conversation_counts(posts, follows=hand_follows(), start=START)
+    conversation_counts(hand_follows(), posts, start=START)
     pd.testing.assert_frame_equal(posts, before)
 
 
 def test_empty_posts():
     empty = pd.DataFrame({"post_id": [], "author": [], "created_at": [], "kind": []})
-    c = conversation_counts(empty)
+    c = conversation_counts(posts=empty)
     assert len(c) == 0 and c.index.name == "account"
     assert c.columns.tolist()[:3] == ["posts", "replies", "broadcasts"]
 
 
 def test_errors():
     with pytest.raises(MissingColumnsError):
-        conversation_counts(hand_posts().drop(columns="kind"))
+        conversation_counts(posts=hand_posts().drop(columns="kind"))
     with pytest.raises(KeyError):  # our error is also a KeyError
-        conversation_counts(hand_posts().drop(columns="author"))
+        conversation_counts(posts=hand_posts().drop(columns="author"))
     with pytest.raises(InvalidArgumentError, match="start"):
-        conversation_counts(hand_posts(), start="2026-02-01", end="2026-01-01")
+        conversation_counts(posts=hand_posts(), start="2026-02-01", end="2026-01-01")
     with pytest.raises(InvalidArgumentError):
-        conversation_counts(hand_posts(), start="not a date")
+        conversation_counts(posts=hand_posts(), start="not a date")
     with pytest.raises(InvalidArgumentError):
-        conversation_counts(hand_posts(), include_direct="yes")
+        conversation_counts(posts=hand_posts(), include_direct="yes")
     with pytest.raises(em.SchemaError, match="kind"):
         bad = hand_posts()
         bad.loc[0, "kind"] = "tweet"
-        conversation_counts(bad)
+        conversation_counts(posts=bad)
 
 
 def test_unusable_rows_are_warned_not_silent():
@@ -381,7 +414,7 @@ def test_unusable_rows_are_warned_not_silent():
     posts.loc[len(posts)] = ["z1", None, "2026-01-01", "post", None, None, "public"]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        c = conversation_counts(posts)
+        c = conversation_counts(posts=posts)
     assert any(issubclass(w.category, DataQualityWarning) for w in caught)
     assert c["posts"].sum() == 14  # the 15 hand rows minus the DM
 
@@ -427,11 +460,9 @@ def test_derived_interactions_match_schema_rule():
     # conversation_counts derives interactions from the encoded posts; the foundation's
     # schema.interactions_from_posts is an independent implementation of the same rule
     posts = em.schema.posts_table(hand_posts())
-    derived = conversation_counts(posts, follows=hand_follows(), include_self=True)
+    derived = conversation_counts(hand_follows(), posts, include_self=True)
     explicit = conversation_counts(
-        posts,
-        interactions=em.derive.interactions_from_posts(posts),
-        follows=hand_follows(),
+        hand_follows(), posts, interactions=em.derive.interactions_from_posts(posts),
         include_self=True,
     )
     pd.testing.assert_frame_equal(derived, explicit)
@@ -461,9 +492,9 @@ def _random_posts(seed: int, n: int = 60) -> pd.DataFrame:
 def test_invariants_on_random_tables(seed):
     posts = _random_posts(seed)
     cut = "2026-02-10T05:00:00"
-    whole = conversation_counts(posts)
-    first = conversation_counts(posts, end=cut)
-    second = conversation_counts(posts, start=cut)
+    whole = conversation_counts(posts=posts)
+    first = conversation_counts(posts=posts, end=cut)
+    second = conversation_counts(posts=posts, start=cut)
     counts = ["posts", "replies", "broadcasts", "threads", "reposts", "quotes"]
     # adjacent half-open windows add up: nothing counted twice or lost at the boundary
     pd.testing.assert_frame_equal(first[counts] + second[counts], whole[counts])
@@ -474,16 +505,8 @@ def test_invariants_on_random_tables(seed):
     share = whole["reply_share"].dropna()
     assert ((share >= 0) & (share <= 1)).all()
     # DMs excluded by default: counted with include_direct, by an independent count
-    direct = conversation_counts(posts, include_direct=True)
+    direct = conversation_counts(posts=posts, include_direct=True)
     per_author = posts.groupby("author").size()
-    assert direct["posts"].to_dict() == per_author.to_dict()
+    assert direct["posts"][direct["posts"] > 0].to_dict() == per_author.to_dict()
     public = posts[posts["visibility"] != "direct"].groupby("author").size()
     assert whole["posts"][whole["posts"] > 0].to_dict() == public.to_dict()
-
-
-def test_exclusions_are_logged_at_debug(caplog):
-    with caplog.at_level("DEBUG", logger="engagemetrics"):
-        conversation_counts(hand_posts(), start=START, end=END)
-    # outside [START, END): p9 (at end) and c1 (before) = 2 of 15; the DM p8 is inside
-    assert "2 of 15 posts outside the window" in caplog.text
-    assert "1 direct messages excluded" in caplog.text

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import engagemetrics as em
+from engagemetrics import ego_metrics
 from engagemetrics.exceptions import InvalidArgumentError, MissingColumnsError, NoEgoError
-from engagemetrics.metrics.conversation import ego_metrics
 from test_conversation import NAN, assert_row, hand_archive
 
 EXTRA = [
@@ -52,8 +52,9 @@ ANN_EXTRA = {
 def test_single_row_by_hand():
     m = ego_metrics(hand_archive())
     assert m.index.tolist() == ["ann"] and m.index.name == "account"
-    assert m.columns.tolist()[-7:] == EXTRA
-    assert m.columns.tolist()[:-7] == em.account_metrics(hand_archive()).columns.tolist()
+    assert m.columns.tolist()[-8:-1] == EXTRA and m.columns[-1] == "follow_basis"
+    assert m.columns.tolist()[:-8] == em.account_metrics(hand_archive()).columns.tolist()
+    assert m["follow_basis"].tolist() == ["snapshot"]
     assert_row(
         m,
         "ann",
@@ -90,12 +91,18 @@ def test_include_direct():
 
 
 def test_quarters_with_an_empty_quarter_in_the_middle():
-    q = ego_metrics(hand_archive(), freq="QE")
+    q = ego_metrics(hand_archive().replace(exported_at="2026-07-15"), freq="QE")
     # ann is active in Q1 (p1-p7) and Q3 (p9 on 2026-07-01): Q2 is present with zeros
     assert isinstance(q.index, pd.PeriodIndex) and q.index.name == "period"
     assert [str(p) for p in q.index] == ["2026Q1", "2026Q2", "2026Q3"]
-    for period in q.index:  # the follow snapshot repeats on every row
-        assert_row(q, period, ANN_FOLLOW)
+    # The follows carry no dates: a snapshot at the export (2026-07-15, in Q3). Before it
+    # the counts are unknown, not the snapshot repeated.
+    assert q["follow_basis"].tolist() == ["unknown", "unknown", "snapshot"]
+    assert_row(q, q.index[2], ANN_FOLLOW)
+    for period in q.index[:2]:
+        assert q.loc[period, ["followers", "following", "mutuals"]].isna().all()
+        assert q.loc[period, ["follow_back_rate", "reciprocity_dice"]].isna().all()
+    assert "no follow dates" in q.attrs["unknown"]["followers"]
     assert_row(
         q,
         q.index[0],
@@ -144,8 +151,8 @@ def test_quarters_with_an_empty_quarter_in_the_middle():
             "outreach_gini": NAN,
         },
     )
-    for col in q.columns:
-        assert str(q[col].dtype) in ("int64", "float64")
+    for col in q.columns.drop("follow_basis"):
+        assert str(q[col].dtype) in ("Int64", "float64")
 
 
 def test_periods_are_cut_by_the_window():
@@ -183,11 +190,21 @@ def test_no_activity_gives_no_period_rows_but_one_ego_row():
 
 
 def test_ego_without_anything():
-    a = em.Archive(ego="nobody")
-    m = ego_metrics(a)
+    # No table given: nothing is known, so nothing is 0.
+    m = ego_metrics(em.Archive(ego="nobody"))
     assert m.index.tolist() == ["nobody"]
+    assert m.drop(columns="follow_basis").isna().all(axis=None)
+    assert m.attrs["unknown"]["followers"] == "no follow table was given"
+    assert m.attrs["unknown"]["posts"] == "no posts table was given"
+    # Empty tables given: everything is known, and the counts are measured zeros.
+    empty = em.Archive(
+        follows=pd.DataFrame({"source": [], "target": []}),
+        posts=pd.DataFrame({"post_id": [], "author": [], "created_at": [], "kind": []}),
+        ego="nobody",
+        scope="all",
+    )
     assert_row(
-        m,
+        ego_metrics(empty),
         "nobody",
         {
             "followers": 0,
@@ -196,6 +213,7 @@ def test_ego_without_anything():
             "posts": 0,
             "followee_engagement": NAN,
             "mentions": 0,
+            "replies_received": 0,
         },
     )
 

@@ -6,7 +6,6 @@ import math
 import warnings
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +19,11 @@ from engagemetrics.metrics.reciprocity import (
     reciprocity_rho,
 )
 
-ig = pytest.importorskip("igraph")
+
+def _ig():
+    """igraph, or a skip of the one test that needs it (networkx tests run regardless)."""
+    return pytest.importorskip("igraph", reason="igraph is not installed (pip install igraph)")
+
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -52,7 +55,8 @@ def _frame(edges: list[tuple[object, object]]) -> pd.DataFrame:
     return pd.DataFrame(edges, columns=["source", "target"])
 
 
-def _igraph(edges: list[tuple[object, object]], *, collapse: bool) -> ig.Graph:
+def _igraph(edges: list[tuple[object, object]], *, collapse: bool) -> object:
+    ig = _ig()
     names = sorted({x for e in edges for x in e}, key=str)
     index = {name: i for i, name in enumerate(names)}
     graph = ig.Graph(n=len(names), edges=[(index[u], index[v]) for u, v in edges], directed=True)
@@ -119,13 +123,13 @@ def test_reciprocity_matches_igraph(drawn, loops, multi, unit):
 
 
 @SETTINGS
-@given(edge_lists(), st.sampled_from(["collapse", "keep"]))
-def test_dyad_census_matches_igraph(drawn, multi):
+@given(edge_lists())
+def test_dyad_census_matches_igraph(drawn):
     edges, kind = drawn
     edges = _ids(edges, kind)
     # igraph's census of a multigraph with loops: loops form no dyad, copies do not matter.
     theirs = tuple(_igraph(edges, collapse=False).dyad_census())
-    assert tuple(dyad_census(_frame(edges), multi=multi)) == theirs
+    assert tuple(dyad_census(_frame(edges))) == theirs
 
 
 @SETTINGS
@@ -154,7 +158,7 @@ def test_follow_counts_match_networkx_degrees(drawn, loops, multi):
             "mutuals": [mutuals(u) for u in nodes],
         },
         index=pd.Index(nodes, name="account"),
-    ).astype(np.int64)
+    ).astype("Int64")
     ours = follow_counts(_frame(edges), loops=loops, multi=multi)
     pd.testing.assert_frame_equal(ours, expected, check_index_type=False)
     assert list(ours.index) == nodes

@@ -1,8 +1,8 @@
 """engagemetrics: is a social presence a set of relationships or a megaphone?
 
 Relationship metrics (reciprocity, conversation, outreach) from the follow graphs
-and post logs in the exports people already own. Definitions follow
-``docs/definitions`` (METRICS.md).
+and post logs in the exports people already own. What every number means is defined
+in ``docs/definitions.md``.
 
 Examples
 --------
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd  # noqa: F401  (doctest namespace)
 
 from .archive import Archive
+from .coverage import Coverage
 from .exceptions import (
     ColumnTypeError,
     CorruptExportError,
@@ -45,14 +46,15 @@ _LAZY = {
     "reciprocity": "engagemetrics.metrics.reciprocity",
     "reciprocity_rho": "engagemetrics.metrics.reciprocity",
     "dyad_census": "engagemetrics.metrics.reciprocity",
-    "account_metrics": "engagemetrics.metrics.accounts",
-    "ego_metrics": "engagemetrics.metrics.conversation",
-    "conversation_counts": "engagemetrics.metrics.conversation",
-    "gini": "engagemetrics.metrics.conversation",
-    "normalized_entropy": "engagemetrics.metrics.conversation",
     "follow_counts": "engagemetrics.metrics.reciprocity",
-    "period_counts": "engagemetrics.metrics._backend",
     "DyadCensus": "engagemetrics.metrics.reciprocity",
+    "FollowGraph": "engagemetrics.metrics.graph",
+    "account_metrics": "engagemetrics.metrics.accounts",
+    "conversation_counts": "engagemetrics.metrics.conversation",
+    "ego_metrics": "engagemetrics.metrics.ego",
+    "period_counts": "engagemetrics.metrics.periods",
+    "gini": "engagemetrics.metrics.concentration",
+    "normalized_entropy": "engagemetrics.metrics.concentration",
     "load": "engagemetrics.io.load",
     "add_followers": "engagemetrics.io.followers",
     "read_twitter_archive": "engagemetrics.io.twitter",
@@ -63,10 +65,11 @@ _LAZY = {
     "read_activity_log": "engagemetrics.io.research",
     "read_edge_list": "engagemetrics.io.research",
 }
-_SUBMODULES = {"schema", "datasets", "metrics", "io", "exceptions", "graph"}
+_SUBMODULES = {"coverage", "datasets", "derive", "exceptions", "io", "ledger", "metrics", "schema"}
 
 __all__ = [
     "Archive",
+    "Coverage",
     "ColumnTypeError",
     "CorruptExportError",
     "DataQualityWarning",
@@ -81,7 +84,10 @@ __all__ = [
     "UnsafeArchiveError",
     "UnsupportedBackendError",
     "__version__",
+    "coverage",
     "datasets",
+    "derive",
+    "ledger",
     "read_follows",
     "read_posts",
     "schema",
@@ -106,7 +112,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import datasets, schema
+    from . import coverage, datasets, derive, ledger, schema
     from .io.bluesky import read_bluesky_repo  # noqa: F401
     from .io.followers import add_followers  # noqa: F401
     from .io.instagram import read_instagram_export  # noqa: F401
@@ -115,14 +121,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from .io.mastodon import read_mastodon_archive  # noqa: F401
     from .io.research import read_activity_log, read_edge_list  # noqa: F401
     from .io.twitter import read_twitter_archive  # noqa: F401
-    from .metrics._backend import period_counts  # noqa: F401
     from .metrics.accounts import account_metrics  # noqa: F401
-    from .metrics.conversation import (  # noqa: F401
-        conversation_counts,
-        ego_metrics,
-        gini,
-        normalized_entropy,
-    )
+    from .metrics.concentration import gini, normalized_entropy  # noqa: F401
+    from .metrics.conversation import conversation_counts  # noqa: F401
+    from .metrics.ego import ego_metrics  # noqa: F401
+    from .metrics.graph import FollowGraph  # noqa: F401
+    from .metrics.periods import period_counts  # noqa: F401
     from .metrics.reciprocity import (  # noqa: F401
         DyadCensus,
         dyad_census,

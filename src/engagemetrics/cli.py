@@ -2,7 +2,8 @@
 
 Without an argument it audits the bundled demo account, so a fresh install shows
 what the library measures. This is a thin layer: every number comes from
-:func:`engagemetrics.ego_metrics` and :func:`engagemetrics.reciprocity`.
+:func:`engagemetrics.ego_metrics` and :func:`engagemetrics.reciprocity`; a number that the
+export does not hold is shown as unknown, with the reason, never as 0.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -17,6 +19,9 @@ from typing import Any
 import pandas as pd
 
 from .exceptions import EngagemetricsError
+from .metrics.ego import ego_metrics
+from .metrics.graph import FollowGraph
+from .metrics.reciprocity import not_whole_graph, reciprocity
 
 __all__ = ["main", "summary"]
 
@@ -42,14 +47,21 @@ _ROWS = [
 ]
 
 
-def _fmt(value: Any, kind: str) -> str:
+def _fmt(value: Any, kind: str, unknown: str | None = None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
+        return f"unknown ({unknown})" if unknown else "n/a"
     if kind == "n":
         return f"{int(value):,}"
     if kind == "%":
         return f"{100 * float(value):.1f}%"
     return f"{float(value):.3f}"
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready Python value: None for missing, int for counts, float for ratios."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
 
 
 def summary(archive: Any, *, start: Any = None, end: Any = None) -> dict[str, Any]:
@@ -66,34 +78,41 @@ def summary(archive: Any, *, start: Any = None, end: Any = None) -> dict[str, An
     -------
     dict
         ``platform``, ``ego``, ``window``, ``metrics`` (the ego's row of
-        :func:`engagemetrics.ego_metrics`), ``graph_reciprocity`` and ``ledger``
+        :func:`engagemetrics.ego_metrics`; None where the export does not cover a value),
+        ``unknown`` (the reason for each such value), ``coverage`` (what the export holds),
+        ``graph_reciprocity`` (None when the data is not a whole graph) and ``ledger``
         (records not taken, by reason).
 
     Examples
     --------
     >>> import engagemetrics as em
     >>> s = summary(em.datasets.demo())
-    >>> s["metrics"]["followers"] > 0
-    True
+    >>> s["metrics"]["followers"] > 0, type(s["metrics"]["followers"]).__name__
+    (True, 'int')
     """
-    from .metrics.conversation import ego_metrics
-    from .metrics.reciprocity import reciprocity
-
-    row = ego_metrics(archive, start=start, end=end).iloc[0]
-    graph_r = None if len(archive.follows) == 0 else reciprocity(archive.follows)
-    metrics = {k: (None if pd.isna(v) else v.item() if hasattr(v, "item") else v)
-               for k, v in row.items()}
+    row = ego_metrics(archive, start=start, end=end)
+    unknown = dict(row.attrs.get("unknown", {}))
+    graph = FollowGraph(archive)
+    why = not_whole_graph(graph)
+    graph_r = math.nan
+    if why is not None:
+        unknown["graph_reciprocity"] = why
+    elif graph.graph_counts(loops="drop", multi="collapse").arcs == 0:
+        unknown["graph_reciprocity"] = "undefined: no follow between two accounts"
+    else:
+        graph_r = reciprocity(graph)
+    metrics = {k: _plain(v) for k, v in row.iloc[0].items()}
     led = archive.ledger
     return {
         "platform": archive.platform,
         "ego": archive.ego,
         "window": [None if start is None else str(start), None if end is None else str(end)],
         "metrics": metrics,
-        # NaN (a table of self-follows only) is not JSON: report it missing, like the metrics.
-        "graph_reciprocity": None if graph_r is None or math.isnan(graph_r) else graph_r,
+        "unknown": unknown,
+        "coverage": archive.coverage.to_dict(),
+        "graph_reciprocity": _plain(graph_r),
         "ledger": [
-            {k: (v.item() if hasattr(v, "item") else v) for k, v in rec.items()}
-            for rec in led.to_dict("records")
+            {k: _plain(v) for k, v in rec.items()} for rec in led.to_dict("records")
         ],
     }
 
@@ -105,10 +124,10 @@ def _text(s: dict[str, Any]) -> str:
     width = max(len(label) for _, label, _ in _ROWS)
     for key, label, kind in _ROWS:
         if key in s["metrics"]:
-            lines.append(f"  {label:<{width}}  {_fmt(s['metrics'][key], kind)}")
-    if s["graph_reciprocity"] is not None:
-        lines.append(f"  {'reciprocity of the whole follow table':<{width}}  "
-                     f"{_fmt(s['graph_reciprocity'], 'r')}")
+            value = _fmt(s["metrics"][key], kind, s["unknown"].get(key))
+            lines.append(f"  {label:<{width}}  {value}")
+    value = _fmt(s["graph_reciprocity"], "r", s["unknown"].get("graph_reciprocity"))
+    lines.append(f"  {'reciprocity of the whole follow table':<{width}}  {value}")
     if s["ledger"]:
         lines.append("data-quality ledger (records not taken, or kept under a convention):")
         for rec in s["ledger"]:
@@ -149,10 +168,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (EngagemetricsError, OSError) as exc:  # OSError: missing, unreadable, a device
         print(f"engagemetrics: error: {exc}", file=sys.stderr)
         return 2
-    if args.format == "json":
-        print(json.dumps(s, indent=2, default=str, allow_nan=False))
-    else:
-        print(_text(s))
+    text = json.dumps(s, indent=2, default=str, allow_nan=False) if args.format == "json" else (
+        _text(s)
+    )
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader closed the pipe early (`| head`): not an error. Point stdout at devnull
+        # so that the interpreter's own flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

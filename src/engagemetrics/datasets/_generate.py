@@ -18,8 +18,8 @@ logger = logging.getLogger("engagemetrics")
 PLATFORMS = ("twitter", "bluesky", "mastodon", "instagram", "linkedin")
 
 # X's snowflake epoch (2010-11-04T01:42:54.657Z), in milliseconds.
-_TWITTER_EPOCH_MS = 1288834974657
-_BASE32_SORTABLE = "234567abcdefghijklmnopqrstuvwxyz"
+TWITTER_EPOCH_MS = 1288834974657
+BASE32_SORTABLE = "234567abcdefghijklmnopqrstuvwxyz"
 _BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
 # Invented, reserved-for-examples server names: no real instance is named.
 _MASTODON_DOMAINS = ("social.example", "toot.example.org", "fedi.example.net", "masto.example.com")
@@ -87,7 +87,7 @@ def tid(microseconds: int, clock_id: int = 0) -> str:
     >>> len(t), t < tid(1_735_689_600_000_001)
     (13, True)
     """
-    return _encode_base32((int(microseconds) << 10) | (int(clock_id) & 1023), _BASE32_SORTABLE, 13)
+    return _encode_base32((int(microseconds) << 10) | (int(clock_id) & 1023), BASE32_SORTABLE, 13)
 
 
 def _unique_ints(values: np.ndarray) -> np.ndarray:
@@ -122,7 +122,7 @@ class _Ids:
                 pd.Timestamp("2025-06-01").value // 10**6,
                 size=n,
             )
-            snow = ((created - _TWITTER_EPOCH_MS) << 22) | rng.integers(0, 2**22, size=n)
+            snow = ((created - TWITTER_EPOCH_MS) << 22) | rng.integers(0, 2**22, size=n)
             short = rng.integers(10**6, 4 * 10**9, size=n)
             raw = _unique_ints(np.where(legacy, short, snow))
             ids = [str(v) for v in raw]
@@ -166,7 +166,7 @@ class _Ids:
             # Mastodon status ids: milliseconds << 16 plus a sequence (18 digits in 2025).
             raw = _unique_ints((ms << 16) | rng.integers(0, 2**16, size=n))
             return [f"{account_ids[a]}/statuses/{v}" for a, v in zip(authors, raw, strict=True)]
-        raw = _unique_ints(((ms - _TWITTER_EPOCH_MS) << 22) | rng.integers(0, 2**22, size=n))
+        raw = _unique_ints(((ms - TWITTER_EPOCH_MS) << 22) | rng.integers(0, 2**22, size=n))
         return [str(v) for v in raw]
 
 

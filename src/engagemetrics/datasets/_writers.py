@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..archive import Archive
 from ..exceptions import InvalidArgumentError, NoEgoError
-from ._generate import _BASE32_SORTABLE, _TWITTER_EPOCH_MS, tid
+from ._generate import BASE32_SORTABLE, TWITTER_EPOCH_MS, tid
 
 __all__ = [
     "EXPORT_PLATFORMS",
@@ -228,7 +228,7 @@ def _write_member(zf: zipfile.ZipFile, name: str, data: str | bytes) -> int:
 def _snowflake_time(account_id: str) -> pd.Timestamp | None:
     if not account_id.isdigit() or int(account_id) < 2**41:
         return None
-    ms = (int(account_id) >> 22) + _TWITTER_EPOCH_MS
+    ms = (int(account_id) >> 22) + TWITTER_EPOCH_MS
     return pd.Timestamp(ms, unit="ms", tz="UTC")
 
 
@@ -928,7 +928,7 @@ def _bsky_uri_rkey(post_id: Any, did: str, collection: str) -> str | None:
     prefix = f"at://{did}/{collection}/"
     if isinstance(post_id, str) and post_id.startswith(prefix):
         rkey = post_id[len(prefix) :]
-        if re.fullmatch(f"[{_BASE32_SORTABLE}]{{13}}", rkey):
+        if re.fullmatch(f"[{BASE32_SORTABLE}]{{13}}", rkey):
             return rkey
     return None
 

@@ -842,8 +842,5 @@ class _Accumulator:
             ledger=self.ledger.to_frame(),
             mentions=mentions,
             likes=likes,
-            unknown={
-                "followers": "a Bluesky repo has no follower list (a follow is stored in "
-                "the follower's repo; add them with em.add_followers)"
-            },
+            unknown={"followers": "a Bluesky repo has no follower list"},
         )

@@ -1,4 +1,6 @@
-"""Sort-based numpy kernels for follow graphs: one sort of packed pair keys gives every count.
+"""numpy kernels: one sort of a follow table for every follow count, bincounts for the rest.
+
+Follow graphs: one sort of packed pair keys gives every count.
 
 A follow edge ``u -> v`` between integer codes ``0 <= u, v < n_codes`` is packed into one
 int64 *arc key* ``((min(u, v) << b) | max(u, v)) << 1 | (u > v)`` with ``b`` bits per code.
@@ -12,20 +14,55 @@ After one sort,
 Per-account counts are ``np.bincount`` of the raw edges, corrected by the few duplicate
 copies and self-follows; only the duplicates and the mutual pairs are decoded. No hashing
 (``np.unique`` and ``np.isin`` on int64 use a hash table in numpy 2.4 and ran 35-55x slower
-than a sort plus a comparison of neighbours, see PERFORMANCE.md). When the codes do not fit
-in 31 bits the packed key would overflow, and the kernel falls back to ``np.lexsort`` on the
-three columns.
+than a sort plus a comparison of neighbours on the machines we measured). When the codes do
+not fit in 31 bits the packed key would overflow, and the kernel falls back to ``np.lexsort``
+on the three columns.
+
+Posts and interactions: per-account counts are ``np.bincount`` over (account, kind) cells of the
+encoded tables (:mod:`._prepare`); distinct pairs come from sorted int64 keys. The formulas
+(which kinds a column counts, which ratio a rate is) are read from :mod:`._definitions`.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["GraphCounts", "NodeCounts", "SortedArcs", "graph_counts", "node_counts", "sort_arcs"]
+from ..schema import INTERACTION_KINDS, POST_KINDS
+from ._definitions import (
+    INTERACTION_POST_COUNTS,
+    POST_COUNTS,
+    RECEIVED_COUNTS,
+    GraphCounts,
+    Ratio,
+)
+from ._prepare import Encoded, Window
+
+__all__ = [
+    "NodeCounts",
+    "SortedArcs",
+    "arc_keys",
+    "code_bits",
+    "entropy_of",
+    "evaluate",
+    "gini_of",
+    "ego_extras",
+    "engaged_pairs",
+    "graph_counts",
+    "has_arcs",
+    "kept_interactions",
+    "made_counts",
+    "node_counts",
+    "outreach_breadth",
+    "post_counts",
+    "received_counts",
+    "sort_arcs",
+    "sorted_distinct",
+]
 
 # 2 * 31 code bits + 1 direction bit = 63 bits: the largest packing an int64 holds.
 _MAX_CODE_BITS = 31
@@ -40,9 +77,12 @@ class SortedArcs(NamedTuple):
 
     ``duplicate_source``/``duplicate_target``: codes of every copy of an edge beyond its first
     (self-follows included); ``mutual_low``/``mutual_high``: the two accounts of each mutual
-    pair, low < high; ``mutual_copies`` (only when asked for): min(k, m) for each mutual pair
-    with k copies of one direction and m of the other; ``loops``: the code of every
-    self-follow edge (with its copies).
+    pair, low < high; ``mutual_copies``: min(k, m) for each mutual pair with k copies of one
+    direction and m of the other; ``loops``: the code of every self-follow edge (with its
+    copies). ``key`` is the sorted array of packed arc keys (:func:`arc_keys`), kept so that
+    later questions about the same edges (is u -> v an edge?) need no second sort; with codes
+    too large to pack it is None and ``lexsorted`` holds the sorted (low, high, backward)
+    records instead.
     """
 
     n_edges: int
@@ -50,13 +90,41 @@ class SortedArcs(NamedTuple):
     duplicate_target: np.ndarray
     mutual_low: np.ndarray
     mutual_high: np.ndarray
-    mutual_copies: np.ndarray | None
+    mutual_copies: np.ndarray
     loops: np.ndarray
+    bits: int
+    key: np.ndarray | None
+    lexsorted: np.ndarray | None
 
 
-def sort_arcs(
-    source: np.ndarray, target: np.ndarray, n_codes: int, *, with_multiplicity: bool = False
-) -> SortedArcs:
+def code_bits(n_codes: int) -> int:
+    """Bits per code in a packed arc key."""
+    return max(int(n_codes - 1).bit_length(), 1)
+
+
+def arc_keys(source: np.ndarray, target: np.ndarray, bits: int, out: np.ndarray | None = None
+             ) -> np.ndarray:
+    """Packed keys ``((min(u, v) << bits) | max(u, v)) << 1 | (u > v)`` of arcs ``u -> v``.
+
+    Both directions of a pair differ only in the last bit, so after a sort they are
+    neighbours. Needs ``2 * bits + 1 <= 63``.
+
+    Examples
+    --------
+    >>> arc_keys(np.array([0, 1]), np.array([1, 0]), 1).tolist()  # 0 -> 1 and 1 -> 0
+    [2, 3]
+    """
+    if out is None:
+        out = np.empty(source.shape[0], dtype=np.int64)
+    np.minimum(source, target, out=out)
+    np.left_shift(out, bits, out=out)
+    np.bitwise_or(out, np.maximum(source, target), out=out)
+    np.left_shift(out, 1, out=out)
+    np.bitwise_or(out, np.greater(source, target), out=out)
+    return out
+
+
+def sort_arcs(source: np.ndarray, target: np.ndarray, n_codes: int) -> SortedArcs:
     """Find the duplicate edges, mutual pairs and self-follows of an edge list of codes.
 
     Parameters
@@ -65,8 +133,6 @@ def sort_arcs(
         Codes in ``[0, n_codes)``; equal lengths. Not modified.
     n_codes : int
         Upper bound (exclusive) of the codes.
-    with_multiplicity : bool
-        Also count min(k, m) copies for each mutual pair (for ``multi="keep"``).
 
     Returns
     -------
@@ -74,8 +140,7 @@ def sort_arcs(
 
     Examples
     --------
-    >>> arcs = sort_arcs(np.array([0, 1, 0, 0, 2, 2]), np.array([1, 0, 2, 1, 2, 2]), 3,
-    ...                  with_multiplicity=True)
+    >>> arcs = sort_arcs(np.array([0, 1, 0, 0, 2, 2]), np.array([1, 0, 2, 1, 2, 2]), 3)
     >>> arcs.duplicate_source.tolist(), arcs.duplicate_target.tolist()
     ([0, 2], [1, 2])
     >>> arcs.mutual_low.tolist(), arcs.mutual_high.tolist(), arcs.mutual_copies.tolist()
@@ -85,22 +150,16 @@ def sort_arcs(
     """
     n_edges = int(source.shape[0])
     loops = source[source == target]
-    bits = max(int(n_codes - 1).bit_length(), 1)
+    bits = code_bits(n_codes)
     if bits > _MAX_CODE_BITS:
-        return _sort_arcs_lexsort(source, target, loops, with_multiplicity=with_multiplicity)
+        return _sort_arcs_lexsort(source, target, loops, bits)
 
-    # key = ((low << bits) | high) << 1 | (source > target). Built, and its neighbours
-    # compared, in chunks: the only array as long as the edge list is the key itself
-    # (8 bytes an edge), which keeps the peak near the issue's 3x the raw edge arrays.
+    # Built, and its neighbours compared, in chunks: the only array as long as the edge list
+    # is the key itself (8 bytes an edge), which keeps the peak near 3x the raw edge arrays.
     key = np.empty(n_edges, dtype=np.int64)
     for lo in range(0, n_edges, _CHUNK):
         hi = min(lo + _CHUNK, n_edges)
-        src, dst, out = source[lo:hi], target[lo:hi], key[lo:hi]
-        np.minimum(src, dst, out=out)
-        np.left_shift(out, bits, out=out)
-        np.bitwise_or(out, np.maximum(src, dst), out=out)
-        np.left_shift(out, 1, out=out)
-        np.bitwise_or(out, np.greater(src, dst), out=out)
+        arc_keys(source[lo:hi], target[lo:hi], bits, out=key[lo:hi])
     _sort_in_place(key)
 
     # Neighbours: equal -> a duplicate copy; differing only in the direction bit -> mutual.
@@ -113,9 +172,11 @@ def sort_arcs(
     empty = np.empty(0, dtype=np.intp)
     duplicates = key[np.concatenate(duplicate_at) if duplicate_at else empty]
     mutual_first = np.concatenate(mutual_at) if mutual_at else empty
-    copies = _mutual_copies(key, mutual_first) if with_multiplicity else None
+    if duplicates.shape[0]:
+        copies = _mutual_copies(key, mutual_first)
+    else:  # a simple graph: every direction has one copy
+        copies = np.ones(mutual_first.shape[0], dtype=np.int64)
     pairs = key[mutual_first] >> 1
-    del key
     mask = (1 << bits) - 1
     backward = (duplicates & 1).astype(bool)
     duplicates >>= 1
@@ -128,7 +189,42 @@ def sort_arcs(
         pairs & mask,
         copies,
         loops,
+        bits,
+        key,
+        None,
     )
+
+
+def has_arcs(arcs: SortedArcs, source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Whether each ``source[i] -> target[i]`` is an edge of the sorted graph.
+
+    Examples
+    --------
+    >>> arcs = sort_arcs(np.array([0, 1, 2]), np.array([1, 0, 0]), 3)
+    >>> has_arcs(arcs, np.array([0, 0, 2]), np.array([1, 2, 0])).tolist()
+    [True, False, True]
+    """
+    if arcs.n_edges == 0:
+        return np.zeros(source.shape[0], dtype=bool)
+    if arcs.key is not None:
+        queries = arc_keys(source, target, arcs.bits)
+        order = np.argsort(queries)  # sorted queries keep searchsorted fast
+        pos = np.searchsorted(arcs.key, queries[order])
+        pos[pos == arcs.key.shape[0]] = 0
+        found = np.empty(queries.shape[0], dtype=bool)
+        found[order] = arcs.key[pos] == queries[order]
+        return found
+    assert arcs.lexsorted is not None
+    queries = _records(np.minimum(source, target), np.maximum(source, target), source > target)
+    pos = np.searchsorted(arcs.lexsorted, queries)
+    pos[pos == arcs.lexsorted.shape[0]] = 0
+    return np.asarray(arcs.lexsorted[pos] == queries)
+
+
+def _records(low: np.ndarray, high: np.ndarray, backward: np.ndarray) -> np.ndarray:
+    out = np.empty(low.shape[0], dtype=[("low", "<i8"), ("high", "<i8"), ("backward", "?")])
+    out["low"], out["high"], out["backward"] = low, high, backward
+    return out
 
 
 def _sort_in_place(key: np.ndarray) -> None:
@@ -161,7 +257,7 @@ def _mutual_copies(sorted_key: np.ndarray, mutual_first: np.ndarray) -> np.ndarr
 
 
 def _sort_arcs_lexsort(
-    source: np.ndarray, target: np.ndarray, loops: np.ndarray, *, with_multiplicity: bool
+    source: np.ndarray, target: np.ndarray, loops: np.ndarray, bits: int
 ) -> SortedArcs:
     """:func:`sort_arcs` for codes too large to pack into one int64 key."""
     low = np.minimum(source, target)
@@ -174,15 +270,13 @@ def _sort_arcs_lexsort(
     same_direction = backward[1:] == backward[:-1]
     duplicate = np.flatnonzero(same_pair & same_direction) + 1
     mutual_first = np.flatnonzero(same_pair & ~same_direction)
-    copies = None
-    if with_multiplicity:
-        run_start = np.empty(low.shape[0], dtype=bool)
-        run_start[:1] = True
-        np.logical_not(same_pair & same_direction, out=run_start[1:])
-        starts = np.flatnonzero(run_start)
-        lengths = np.diff(starts, append=low.shape[0])
-        run_of = np.cumsum(run_start) - 1
-        copies = np.minimum(lengths[run_of[mutual_first]], lengths[run_of[mutual_first + 1]])
+    run_start = np.empty(low.shape[0], dtype=bool)
+    run_start[:1] = True
+    np.logical_not(same_pair & same_direction, out=run_start[1:])
+    starts = np.flatnonzero(run_start)
+    lengths = np.diff(starts, append=low.shape[0])
+    run_of = np.cumsum(run_start) - 1
+    copies = np.minimum(lengths[run_of[mutual_first]], lengths[run_of[mutual_first + 1]])
     dup_low, dup_high, dup_back = low[duplicate], high[duplicate], backward[duplicate]
     return SortedArcs(
         int(source.shape[0]),
@@ -190,26 +284,29 @@ def _sort_arcs_lexsort(
         np.where(dup_back, dup_low, dup_high),
         low[mutual_first],
         high[mutual_first],
-        copies,
+        copies.astype(np.int64),
         loops,
+        bits,
+        None,
+        _records(low, high, backward),
     )
 
 
-def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+def sorted_distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (a sort and a comparison of neighbours; no hashing).
+
+    Examples
+    --------
+    >>> sorted_distinct(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
     values = np.sort(values)
     if values.shape[0] < 2:
         return values
-    return values[np.concatenate(([True], values[1:] != values[:-1]))]
-
-
-class GraphCounts(NamedTuple):
-    """Graph-level counts after the loop and multi-edge conventions (see reciprocity.py)."""
-
-    arcs: int  # L: arcs counted (loops included when kept)
-    reciprocated_arcs: int  # R: arcs counted as reciprocated
-    mutual_pairs: int  # M: unordered pairs {u, v}, u != v, with both directions
-    asymmetric_pairs: int  # A: unordered pairs with exactly one direction
-    loops: int  # self-follow arcs counted under multi (before loops=)
+    keep = np.empty(values.shape[0], dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
 
 
 def graph_counts(arcs: SortedArcs, *, loops: str, multi: str) -> GraphCounts:
@@ -223,12 +320,11 @@ def graph_counts(arcs: SortedArcs, *, loops: str, multi: str) -> GraphCounts:
     """
     n_mutual = int(arcs.mutual_low.shape[0])
     n_raw_loops = int(arcs.loops.shape[0])
-    n_distinct_loops = int(_distinct_sorted(arcs.loops).shape[0])
+    n_distinct_loops = int(sorted_distinct(arcs.loops).shape[0])
     n_distinct = arcs.n_edges - int(arcs.duplicate_source.shape[0])
     n_distinct_non_loop = n_distinct - n_distinct_loops
     n_asymmetric = n_distinct_non_loop - 2 * n_mutual
     if multi == "keep":
-        assert arcs.mutual_copies is not None  # the caller asked for it
         n_loops = n_raw_loops
         n_non_loop = arcs.n_edges - n_raw_loops
         # k copies of u->v and m of v->u: 2 min(k, m) reciprocated arcs (igraph, networkx).
@@ -275,7 +371,7 @@ def node_counts(
     following = np.bincount(source, minlength=n_codes)
     followers = np.bincount(target, minlength=n_codes)
     present = (following > 0) | (followers > 0)
-    loop_accounts = _distinct_sorted(arcs.loops)
+    loop_accounts = sorted_distinct(arcs.loops)
     if multi == "collapse":
         following -= np.bincount(arcs.duplicate_source, minlength=n_codes)
         followers -= np.bincount(arcs.duplicate_target, minlength=n_codes)
@@ -298,3 +394,162 @@ def node_counts(
         mutuals.astype(np.int64, copy=False),
         present,
     )
+
+
+# =========================================================================== formulas
+def evaluate(ratio: Ratio, counts: Mapping[str, np.ndarray]) -> np.ndarray:
+    """A :class:`~._definitions.Ratio` of count arrays; NaN where the denominator is 0.
+
+    Examples
+    --------
+    >>> from engagemetrics.metrics._definitions import FOLLOW_RATES
+    >>> evaluate(FOLLOW_RATES["reciprocity_dice"],
+    ...          {"followers": np.array([1, 0]), "following": np.array([2, 0]),
+    ...           "mutuals": np.array([1, 0])}).round(3).tolist()
+    [0.667, nan]
+    """
+    numerator = sum(weight * np.asarray(counts[c], dtype=np.float64) for c, weight in
+                    ratio.numerator)
+    denominator = sum(weight * np.asarray(counts[c], dtype=np.float64) for c, weight in
+                      ratio.denominator)
+    numerator = np.asarray(numerator, dtype=np.float64)
+    denominator = np.asarray(denominator, dtype=np.float64)
+    out = np.full(numerator.shape, np.nan)
+    np.divide(numerator, denominator, out=out, where=denominator != 0)
+    return out
+
+
+def gini_of(x: np.ndarray) -> float:
+    """Population Gini coefficient of non-negative amounts; NaN when they sum to 0."""
+    total = x.sum()
+    if x.size == 0 or total == 0:
+        return float("nan")
+    x = np.sort(x)
+    k = x.size
+    weights = 2.0 * np.arange(1, k + 1) - k - 1
+    return float(max(0.0, (weights @ x) / (k * total)))
+
+
+def entropy_of(x: np.ndarray) -> float:
+    """Shannon entropy of the shares of ``x`` over ``ln(k)``; NaN when they sum to 0."""
+    total = x.sum()
+    if x.size == 0 or total == 0:
+        return float("nan")
+    k = x.size
+    if k == 1:
+        return 1.0
+    p = x[x > 0] / total
+    h = float(-(p * np.log(p)).sum())
+    return float(min(1.0, max(0.0, h / np.log(k))))
+
+
+# =========================================================================== posts, interactions
+_POST_KIND = {k: i for i, k in enumerate(POST_KINDS)}
+_ACT_KIND = {k: i for i, k in enumerate(INTERACTION_KINDS)}
+
+
+def post_counts(enc: Encoded, window: Window, include_direct: bool) -> dict[str, np.ndarray]:
+    """The counts of :data:`~._definitions.POST_COUNTS` per code of ``enc.ids``."""
+    n = len(enc.ids)
+    p = enc.posts
+    if p is None:
+        return {c: np.zeros(n, dtype=np.int64) for c in POST_COUNTS}
+    keep = window.mask(p.ns) & (p.kind >= 0)
+    if not include_direct:
+        keep &= ~p.direct
+    # One bincount over (account, kind) cells gives every per-kind count at once.
+    n_kinds = len(POST_KINDS)
+    cells = np.bincount(p.author[keep] * n_kinds + p.kind[keep], minlength=n * n_kinds)
+    cells = cells.reshape(n, n_kinds).astype(np.int64, copy=False)
+    return {
+        column: cells[:, [_POST_KIND[k] for k in kinds]].sum(axis=1)
+        for column, kinds in POST_COUNTS.items()
+    }
+
+
+def kept_interactions(
+    enc: Encoded, window: Window, include_direct: bool, include_self: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(actor, target, kind) codes of the interactions in the window."""
+    it = enc.interactions
+    if it is None:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, empty
+    keep = window.mask(it.ns)
+    if not include_direct:
+        keep &= ~it.direct
+    if not include_self:
+        keep &= it.actor != it.target
+    return it.actor[keep], it.target[keep], it.kind[keep]
+
+
+def made_counts(
+    acts: tuple[np.ndarray, np.ndarray, np.ndarray], n: int
+) -> dict[str, np.ndarray]:
+    """:data:`~._definitions.INTERACTION_POST_COUNTS` per actor, self-interactions included
+    in ``acts`` (a reply to oneself is a thread)."""
+    actor, target, kind = acts
+    own = actor == target
+    out = {}
+    for column, (kind_name, whom) in INTERACTION_POST_COUNTS.items():
+        selected = kind == _ACT_KIND[kind_name]
+        if whom == "other":
+            selected &= ~own
+        elif whom == "self":
+            selected &= own
+        out[column] = np.bincount(actor[selected], minlength=n).astype(np.int64)
+    return out
+
+
+def received_counts(
+    acts: tuple[np.ndarray, np.ndarray, np.ndarray], n: int
+) -> dict[str, np.ndarray]:
+    """:data:`~._definitions.RECEIVED_COUNTS` per target, from other accounts only."""
+    actor, target, kind = acts
+    others = actor != target
+    return {
+        column: np.bincount(target[others & (kind == _ACT_KIND[k])], minlength=n).astype(np.int64)
+        for column, k in RECEIVED_COUNTS.items()
+    }
+
+
+def outreach_breadth(acts: tuple[np.ndarray, np.ndarray, np.ndarray], n: int) -> np.ndarray:
+    """Distinct accounts each actor replied to."""
+    actor, target, kind = acts
+    is_reply = kind == _ACT_KIND["reply"]
+    replied = sorted_distinct(actor[is_reply] * n + target[is_reply])
+    return np.bincount(replied // n, minlength=n).astype(np.int64)
+
+
+def engaged_pairs(acts: tuple[np.ndarray, np.ndarray, np.ndarray], n: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (actor, target) pairs of engagement (every kind but a like), self excluded."""
+    actor, target, kind = acts
+    engaged = (kind != _ACT_KIND["like"]) & (kind >= 0) & (actor != target)
+    keys = sorted_distinct(actor[engaged] * n + target[engaged])
+    return keys // n, keys % n
+
+
+def ego_extras(acts: tuple[np.ndarray, np.ndarray, np.ndarray], ego: int) -> dict[str, float]:
+    """The ego-only columns (interlocutors, concentration, amplification, mentions).
+
+    ``acts`` are the ego's interactions in the window, self-interactions included.
+    """
+    actor, target, kind = acts
+    mine = actor == ego
+    target, kind = target[mine], kind[mine]
+    others = target != ego
+    reply = (kind == _ACT_KIND["reply"]) & others
+    mention = (kind == _ACT_KIND["mention"]) & others
+    amplify = (kind == _ACT_KIND["repost"]) | (kind == _ACT_KIND["quote"])
+    reply_counts = np.bincount(target[reply]) if reply.any() else np.empty(0, dtype=np.int64)
+    reply_counts = reply_counts[reply_counts > 0].astype(np.float64)
+    return {
+        "interlocutors": sorted_distinct(target[reply | mention]).shape[0],
+        "outreach_gini": gini_of(reply_counts),
+        "outreach_entropy": entropy_of(reply_counts),
+        "amplified": int((amplify & others).sum()),
+        "amplified_accounts": sorted_distinct(target[amplify & others]).shape[0],
+        "self_reposts": int((amplify & ~others).sum()),
+        "mentions": int(mention.sum()),
+    }

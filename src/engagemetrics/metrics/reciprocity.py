@@ -1,42 +1,32 @@
 """Reciprocity of a follow graph: per-account follow counts, graph reciprocity, ρ, dyad census.
 
-Definitions and reference values: ``docs/definitions`` (METRICS.md section 2). The work is one
-sort of packed pair keys (:mod:`engagemetrics.metrics._kernels`), so a 100M-edge int64 frame
-takes seconds, not the minutes of a graph library.
+Definitions and reference values: ``docs/definitions.md``, "Follow-graph metrics". On pandas
+the work is one sort of packed pair keys (:class:`~engagemetrics.FollowGraph`), so a
+100M-edge int64 frame takes seconds, not the minutes of a graph library; frames of other
+engines are computed by their engine with the same definitions.
 """
 
 from __future__ import annotations
 
-import logging
 import math
-import warnings
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from ..exceptions import (
-    ColumnTypeError,
-    DataQualityWarning,
-    InvalidArgumentError,
-    MissingColumnsError,
-    UnsupportedBackendError,
-)
-from . import _kernels
+from . import _frames
+from ._assemble import mask_unknown, pandas_frame
+from ._definitions import FOLLOW_COUNT_COLUMNS, LOOPS, MULTIS, UNITS, GraphCounts
+from ._prepare import account_ids, check_choice, take_inputs
+from .graph import FollowGraph, warn_undefined
 
 __all__ = ["DyadCensus", "dyad_census", "follow_counts", "reciprocity", "reciprocity_rho"]
 
-logger = logging.getLogger("engagemetrics")
-
-UNITS = ("arcs", "pairs")
-LOOPS = ("drop", "mutual", "unreciprocated")
-MULTIS = ("collapse", "keep")
-
-# Integer ids whose range is at most this many times the number of edges are their own codes
-# (id - min): no hashing. Beyond it the bincounts would be mostly empty, so factorize instead.
-_RANGE_CODES_PER_EDGE = 4
-_RANGE_CODES_FLOOR = 1 << 16
+_WHOLE_GRAPH = (
+    "an account's export holds only its owner's follows, not the follows among the other "
+    "accounts of the graph"
+)
 
 
 class DyadCensus(NamedTuple):
@@ -44,12 +34,15 @@ class DyadCensus(NamedTuple):
 
     Attributes
     ----------
-    mutual : int
+    mutual : int or None
         Pairs that follow each other (M).
-    asymmetric : int
+    asymmetric : int or None
         Pairs where exactly one follows the other (A).
-    null : int
+    null : int or None
         Pairs with no follow either way: N = n(n−1)/2 − M − A.
+
+    Every field is None when the data does not cover the whole graph (one account's
+    export), with a :class:`~engagemetrics.DataQualityWarning` saying why.
 
     Examples
     --------
@@ -58,204 +51,47 @@ class DyadCensus(NamedTuple):
     6
     """
 
-    mutual: int
-    asymmetric: int
-    null: int
+    mutual: int | None
+    asymmetric: int | None
+    null: int | None
 
 
-# --------------------------------------------------------------------------- input handling
-def _check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
-    if not isinstance(value, str) or value not in choices:
-        raise InvalidArgumentError(
-            f"{name} must be one of {', '.join(repr(c) for c in choices)}; got {value!r}"
-        )
-
-
-def _dispatch(follows: Any, function: str) -> pd.DataFrame | None:
-    """The pandas follow table to work on, or None when another backend must take it."""
-    from ..archive import Archive
-
-    if isinstance(follows, Archive):
-        follows = follows.follows
-    if isinstance(follows, pd.DataFrame):
-        missing = [c for c in ("source", "target") if c not in follows.columns]
-        if missing:
-            raise MissingColumnsError(
-                "follows",
-                missing,
-                [str(c) for c in follows.columns],
-                hint=(
-                    "rename the columns to 'source' (the follower) and 'target' (the followed "
-                    "account), or build the table with em.read_follows(frame, source=..., "
-                    "target=...)"
-                ),
-            )
+# --------------------------------------------------------------------------- input
+def graph_of(follows: Any, function: str) -> FollowGraph | None:
+    """The :class:`FollowGraph` to measure, or None when another engine must compute."""
+    if isinstance(follows, FollowGraph):
         return follows
-    found = type(follows).__module__ + "." + type(follows).__qualname__
-    if type(follows).__module__.startswith("networkx"):
-        raise UnsupportedBackendError(
-            f"{function}() takes a follow table, not a networkx graph ({found}); pass "
-            "networkx.to_pandas_edgelist(G) of a DiGraph (an undirected graph has no follow "
-            "direction, so its reciprocity is undefined)"
-        )
-    import narwhals.dependencies as nw_dependencies
-
-    if nw_dependencies.is_into_dataframe(follows) or nw_dependencies.is_into_lazyframe(follows):
+    inputs = take_inputs(follows, function=function)
+    if inputs.native:
         return None
-    raise UnsupportedBackendError(
-        f"{function}() takes a follow table (a pandas, polars, DuckDB or Spark DataFrame with "
-        f"'source' and 'target' columns, or an em.Archive); got {found}"
-    )
+    return FollowGraph(follows)
 
 
-def _backend() -> Any:
-    from . import _backend as backend
-
-    return backend
-
-
-class _Coded(NamedTuple):
-    """An edge list as integer codes, and how to turn codes back into ids."""
-
-    source: np.ndarray
-    target: np.ndarray
-    n_codes: int
-    offset: int | None  # id = code + offset (integer range codes), or
-    uniques: pd.Index | None  # id = uniques[code] (factorized)
-    id_dtype: Any
+def not_whole_graph(graph: FollowGraph) -> str | None:
+    """Why the graph's data does not cover the whole follow graph, or None when it does."""
+    coverage = graph.coverage
+    if coverage is None:
+        return None
+    for part in ("following", "followers"):
+        if not coverage.known(part):
+            return coverage.reason(part)
+    return _WHOLE_GRAPH if coverage.scope == "ego" else None
 
 
-def _is_integer(series: pd.Series) -> bool:
-    return pd.api.types.is_integer_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
-        series.dtype
-    )
+def reciprocity_of(counts: GraphCounts, unit: str) -> float:
+    """Graph reciprocity from its counts (NaN without arcs): ``R / L`` in arcs, ``R / (2L − R)``
+    in pairs (= M / (M + A) with M = R/2, A = L − R)."""
+    if counts.arcs == 0:
+        return math.nan
+    if unit == "pairs":
+        return counts.reciprocated_arcs / (2 * counts.arcs - counts.reciprocated_arcs)
+    return counts.reciprocated_arcs / counts.arcs
 
 
-def _encode(follows: pd.DataFrame) -> _Coded:
-    """Integer codes of the ids: id − min for dense integer ids, else pd.factorize."""
-    source, target = follows["source"], follows["target"]
-    if (not _is_integer(source) or source.hasnans) or (not _is_integer(target) or target.hasnans):
-        missing = source.isna().to_numpy() | target.isna().to_numpy()
-        n_missing = int(missing.sum())
-        if n_missing:
-            warnings.warn(
-                f"{n_missing} follow edge(s) have a missing source or target id and were "
-                "ignored; em.read_follows drops and counts them in the ledger",
-                DataQualityWarning,
-                stacklevel=4,
-            )
-            source, target = source[~missing], target[~missing]
-    n_edges = len(source)
-    if _is_integer(source) and _is_integer(target) and n_edges:
-        source_ids = source.to_numpy(dtype=np.int64 if source.dtype.kind != "u" else None)
-        target_ids = target.to_numpy(dtype=np.int64 if target.dtype.kind != "u" else None)
-        if source_ids.dtype == target_ids.dtype:
-            low = min(int(source_ids.min()), int(target_ids.min()))
-            high = max(int(source_ids.max()), int(target_ids.max()))
-            span = high - low + 1
-            limit = max(_RANGE_CODES_PER_EDGE * n_edges, _RANGE_CODES_FLOOR)
-            if 0 <= low and high < limit:
-                low, span = 0, high + 1  # small non-negative ids are their own codes
-            if span <= limit:
-                dtype = source.dtype if source.dtype == target.dtype else np.dtype(np.int64)
-                return _Coded(
-                    _shift(source_ids, low), _shift(target_ids, low), span, low, None, dtype
-                )
-    both = pd.concat([source, target], ignore_index=True)
-    codes, uniques = pd.factorize(both)
-    codes = codes.astype(np.int64, copy=False)
-    return _Coded(
-        codes[:n_edges], codes[n_edges:], len(uniques), None, pd.Index(uniques), uniques.dtype
-    )
-
-
-def _shift(ids: np.ndarray, low: int) -> np.ndarray:
-    if low == 0 and ids.dtype == np.int64:
-        return ids  # already codes: no copy (the kernels never write to their input)
-    if ids.dtype.kind == "u":
-        return (ids - np.uint64(low)).astype(np.int64)
-    return ids - np.int64(low)
-
-
-def _ids(coded: _Coded, codes: np.ndarray) -> pd.Index:
-    if coded.uniques is not None:
-        return coded.uniques.take(codes)
-    if coded.offset and coded.offset > np.iinfo(np.int64).max - coded.n_codes:
-        values = codes.astype(np.uint64) + np.uint64(coded.offset)  # uint64 ids near 2**64
-    else:
-        values = codes + coded.offset if coded.offset else codes.copy()
-    return pd.Index(values).astype(coded.id_dtype)
-
-
-def _extra_accounts(accounts: Iterable[Any] | None, coded: _Coded | None) -> pd.Index:
-    """The ids of ``accounts=`` as an Index (checked against the kind of the follow ids)."""
-    if accounts is None:
-        return pd.Index([])
-    if isinstance(accounts, (str, bytes)) or not isinstance(accounts, Iterable):
-        raise InvalidArgumentError(
-            f"accounts must be an iterable of account ids (a list, a Series, an Index); "
-            f"got {type(accounts).__name__}"
-        )
-    extra = pd.Index(list(accounts) if not isinstance(accounts, pd.Index) else accounts)
-    extra = extra.dropna().unique()
-    if coded is not None and len(extra) and coded.n_codes:
-        assert coded.offset is not None or coded.uniques is not None
-        ids_kind = "integer" if coded.uniques is None else _id_kind(coded.uniques)
-        if {ids_kind, _id_kind(extra)} == {"integer", "string"}:
-            raise ColumnTypeError(
-                f"accounts= holds {extra.dtype} ids but the follow table's ids are "
-                f"{coded.id_dtype}; an id of one kind never equals an id of the other, so "
-                "convert one side (e.g. accounts=[str(a) for a in accounts])"
-            )
-    return extra
-
-
-def _id_kind(ids: pd.Index) -> str:
-    """ "integer", "string" or another pandas inferred kind of some ids."""
-    if pd.api.types.is_integer_dtype(ids.dtype):
-        return "integer"
-    return pd.api.types.infer_dtype(ids, skipna=True)
-
-
-def _n_accounts(coded: _Coded, counts_present: np.ndarray, extra: pd.Index) -> int:
-    """Accounts in any edge (a self-follow included) plus those only in ``accounts=``."""
-    present = np.flatnonzero(counts_present)
-    n = int(present.shape[0])
-    if len(extra):
-        n += int((~extra.isin(_ids(coded, present))).sum())
-    return n
-
-
-def _empty_warning(function: str, why: str, *, depth: int = 0) -> None:
-    # depth: frames between the public function and this one, so the warning names the caller.
-    message = f"{function}() is undefined: {why}; returning NaN"
-    warnings.warn(message, DataQualityWarning, stacklevel=3 + depth)
-
-
-def _log_conventions(arcs: _kernels.SortedArcs, loops: str, multi: str) -> None:
-    if logger.isEnabledFor(logging.DEBUG):
-        logger.debug(
-            "follow graph: %d edges, %d duplicate copies (multi=%r), %d self-follow edges "
-            "(loops=%r)",
-            arcs.n_edges,
-            arcs.duplicate_source.shape[0],
-            multi,
-            arcs.loops.shape[0],
-            loops,
-        )
-
-
-def _prepare(
-    follows: pd.DataFrame, multi: str, loops: str, *, graph_level: bool
-) -> tuple[_Coded, _kernels.SortedArcs]:
-    coded = _encode(follows)
-    # Copies per mutual pair matter only to graph reciprocity of a multigraph.
-    with_multiplicity = graph_level and multi == "keep"
-    arcs = _kernels.sort_arcs(
-        coded.source, coded.target, coded.n_codes, with_multiplicity=with_multiplicity
-    )
-    _log_conventions(arcs, loops, multi)
-    return coded, arcs
+def _no_arcs(counts: GraphCounts) -> str:
+    if counts.loops:
+        return "every edge is a self-follow, and loops='drop'"
+    return "the follow table is empty"
 
 
 # --------------------------------------------------------------------------- public functions
@@ -265,15 +101,15 @@ def follow_counts(
     loops: str = "drop",
     multi: str = "collapse",
     accounts: Iterable[Any] | None = None,
-) -> pd.DataFrame:
+) -> Any:
     """Followers, following and mutuals of every account of a follow graph.
 
     Parameters
     ----------
-    follows : pandas.DataFrame, em.Archive or another DataFrame
+    follows : pandas.DataFrame, FollowGraph, Archive, or a Polars, DuckDB or Spark frame
         One row per follow edge, ``source`` follows ``target``; ids of any dtype (integer
-        ids stay integers). An :class:`~engagemetrics.Archive` gives its ``follows``; a polars,
-        DuckDB or Spark frame is computed by that engine.
+        ids stay integers). An :class:`~engagemetrics.Archive` gives its follows, and what
+        its export does not cover is missing.
     loops : {"drop", "mutual", "unreciprocated"}
         Self-follows. ``"drop"`` (default) ignores them. Otherwise a self-follow counts once
         in the account's followers and once in its following; ``"mutual"`` also counts the
@@ -287,10 +123,12 @@ def follow_counts(
 
     Returns
     -------
-    pandas.DataFrame
-        Index ``account`` (the ids, sorted ascending): every account of an edge (an account
-        whose only edge is a self-follow included) and every one of ``accounts``; int64
-        columns ``followers``, ``following``, ``mutuals``.
+    pandas.DataFrame, or a frame of the input's engine
+        ``Int64`` columns ``followers``, ``following``, ``mutuals``, one row per account of
+        an edge (an account whose only edge is a self-follow included) and per one of
+        ``accounts``; on pandas indexed by ``account`` (sorted ascending), on other engines
+        with ``account`` as the first column. Missing (NA) where an archive's export does not
+        cover a count (``.attrs["unknown"]`` says why).
 
     Raises
     ------
@@ -304,13 +142,7 @@ def follow_counts(
     Notes
     -----
     ``following(u)`` are the accounts u follows, ``followers(u)`` the accounts following u and
-    ``mutuals(u) = |followers(u) ∩ following(u) \\ {u}|``. The rates of METRICS.md section 2
-    follow: follow-back rate = mutuals / following, reciprocation rate = mutuals / followers,
-    Dice node reciprocity ``2·mutuals / (followers + following)`` (networkx
-    ``reciprocity(G, u)``), Jaccard ``mutuals / (followers + following − mutuals)`` (NodeXL's
-    per-vertex reciprocated vertex pair ratio).
-
-    The counts come from one sort of packed pair keys; no Python loop over edges or accounts.
+    ``mutuals(u) = |followers(u) ∩ following(u) \\ {u}|`` (``docs/definitions.md``).
 
     References
     ----------
@@ -328,53 +160,44 @@ def follow_counts(
     >>> follow_counts(follows, multi="keep", accounts=["z"]).loc[["b", "z"], "followers"].tolist()
     [2, 0]
     """
-    _check_choice("loops", loops, LOOPS)
-    _check_choice("multi", multi, MULTIS)
-    table = _dispatch(follows, "follow_counts")
-    if table is None:
-        return _backend().follow_counts_nw(follows, loops=loops, multi=multi, accounts=accounts)
+    check_choice("loops", loops, LOOPS)
+    check_choice("multi", multi, MULTIS)
+    graph = graph_of(follows, "follow_counts")
+    if graph is None:
+        return _frames.follow_table(follows, loops=loops, multi=multi, accounts=accounts)
+    return counts_frame(graph, loops=loops, multi=multi, accounts=accounts)
 
-    coded, arcs = _prepare(table, multi, loops, graph_level=False)
-    extra = _extra_accounts(accounts, coded)
-    counts = _kernels.node_counts(
-        arcs, coded.source, coded.target, coded.n_codes, loops=loops, multi=multi
-    )
-    present = np.flatnonzero(counts.present)
-    if coded.uniques is not None:
-        # factorize codes follow first appearance: sort the ids (not the edges) here.
-        try:
-            present = present[coded.uniques.take(present).argsort()]
-        except TypeError as error:
-            raise ColumnTypeError(
-                "the follow table mixes account ids of different types (e.g. 1 and '1'), "
-                "which cannot be sorted or matched; convert them first, e.g. "
-                "follows.astype({'source': str, 'target': str})"
-            ) from error
-    frame = pd.DataFrame(
-        {
-            "followers": counts.followers[present],
-            "following": counts.following[present],
-            "mutuals": counts.mutuals[present],
-        },
-        index=_ids(coded, present).rename("account"),
-    )
-    if len(coded.source) == 0 and coded.uniques is not None:
-        frame.index = frame.index.astype(table["source"].dtype)
-    if len(extra):
-        new = extra[~extra.isin(frame.index)]
-        if len(new):
-            try:  # keep the ids' dtype (pandas would widen uint64 + int64 to float64)
-                new = new.astype(frame.index.dtype)
-            except (TypeError, ValueError, OverflowError):
-                pass
-            zeros = np.zeros(len(new), dtype=np.int64)
-            added = pd.DataFrame(
-                {"followers": zeros, "following": zeros, "mutuals": zeros},
-                index=pd.Index(new, name="account"),
-            )
-            frame = pd.concat([frame, added]).sort_index()
-            frame.index.name = "account"
-    return frame
+
+def follow_arrays(
+    graph: FollowGraph, *, loops: str, multi: str, accounts: Iterable[Any] | None
+) -> tuple[dict[str, np.ndarray], pd.Index]:
+    """The follow counts of every account of ``graph`` and of ``accounts`` (zeros), sorted
+    by account: one array per column of :data:`~._definitions.FOLLOW_COUNT_COLUMNS`."""
+    counts = graph.node_counts(loops=loops, multi=multi)
+    arrays = {c: getattr(counts, c)[graph.present_codes] for c in FOLLOW_COUNT_COLUMNS}
+    index = graph.ids
+    extra = account_ids(accounts)
+    new = pd.Index([]) if extra is None else extra[graph.codes_of(extra) < 0]
+    if len(new):
+        try:  # keep the ids' dtype (pandas would widen uint64 + int64 to float64)
+            new = new.astype(index.dtype)
+        except (TypeError, ValueError, OverflowError):
+            pass
+        joined = index.append(pd.Index(new))
+        order = np.argsort(joined, kind="stable")
+        zeros = np.zeros(len(new), dtype=np.int64)
+        arrays = {c: np.concatenate([a, zeros])[order] for c, a in arrays.items()}
+        index = joined[order].rename("account")
+    return arrays, index
+
+
+def counts_frame(
+    graph: FollowGraph, *, loops: str, multi: str, accounts: Iterable[Any] | None
+) -> pd.DataFrame:
+    """:func:`follow_counts` of a :class:`FollowGraph`, with the rows of ``accounts``."""
+    arrays, index = follow_arrays(graph, loops=loops, multi=multi, accounts=accounts)
+    frame = pandas_frame(arrays, None, index, FOLLOW_COUNT_COLUMNS)
+    return mask_unknown(frame, graph.coverage, graph.ego)
 
 
 def reciprocity(
@@ -384,7 +207,7 @@ def reciprocity(
 
     Parameters
     ----------
-    follows : pandas.DataFrame, em.Archive or another DataFrame
+    follows : pandas.DataFrame, FollowGraph, Archive, or a Polars, DuckDB or Spark frame
         One row per follow edge, ``source`` follows ``target`` (see :func:`follow_counts`).
     unit : {"arcs", "pairs"}
         ``"arcs"`` (default): Newman's r = reciprocated arcs / arcs = 2M / (2M + A), the
@@ -403,8 +226,9 @@ def reciprocity(
     Returns
     -------
     float
-        In [0, 1]; NaN (with a :class:`~engagemetrics.DataQualityWarning` saying why) when the
-        graph has no arc after the conventions.
+        In [0, 1]. NaN, with a :class:`~engagemetrics.DataQualityWarning` saying why, when the
+        graph has no arc after the conventions, or when the data does not hold the whole
+        graph (an account's export holds only its owner's follows).
 
     Raises
     ------
@@ -413,10 +237,10 @@ def reciprocity(
 
     Notes
     -----
-    With L arcs after the conventions, of which R are reciprocated, ``r = R / L``. The pair
-    ratio is computed as ``r / (2 − r)`` (equivalently ``r = 2·r_pairs / (1 + r_pairs)``),
-    which is M / (M + A) on a simple loop-free graph and reproduces igraph's ``mode="ratio"``
-    under every loop and multi-edge convention. Kwak et al. report 22.1% reciprocated pairs on
+    With L arcs after the conventions, of which R are reciprocated, ``r = R / L``; the pair
+    ratio is ``R / (2L − R)``, which is M / (M + A) on a simple loop-free graph and
+    reproduces igraph's ``mode="ratio"`` under every loop and multi-edge convention
+    (``r = 2·r_pairs / (1 + r_pairs)``). Kwak et al. report 22.1% reciprocated pairs on
     Twitter in 2009, which is 2·0.221 / 1.221 = 0.362 in arcs.
 
     References
@@ -434,27 +258,21 @@ def reciprocity(
     >>> reciprocity(follows, unit="pairs")
     0.5
     """
-    _check_choice("unit", unit, UNITS)
-    _check_choice("loops", loops, LOOPS)
-    _check_choice("multi", multi, MULTIS)
-    table = _dispatch(follows, "reciprocity")
-    if table is None:
-        return _backend().reciprocity_nw(follows, unit=unit, loops=loops, multi=multi)
-    if len(table) == 0:
-        _empty_warning("reciprocity", "the follow table is empty")
-        return math.nan
-    _, arcs = _prepare(table, multi, loops, graph_level=True)
-    counts = _kernels.graph_counts(arcs, loops=loops, multi=multi)
-    return _ratio(counts, unit, "reciprocity")
-
-
-def _ratio(counts: _kernels.GraphCounts, unit: str, function: str) -> float:
+    check_choice("unit", unit, UNITS)
+    check_choice("loops", loops, LOOPS)
+    check_choice("multi", multi, MULTIS)
+    graph = graph_of(follows, "reciprocity")
+    if graph is None:
+        counts = _frames.graph_counts(follows, loops=loops, multi=multi)
+    else:
+        why = not_whole_graph(graph)
+        if why is not None:
+            warn_undefined("reciprocity", why, unknown=True)
+            return math.nan
+        counts = graph.graph_counts(loops=loops, multi=multi)
     if counts.arcs == 0:
-        why = "every edge is a self-follow, and loops='drop'" if counts.loops else "no edges"
-        _empty_warning(function, why, depth=1)
-        return math.nan
-    r = counts.reciprocated_arcs / counts.arcs
-    return r / (2.0 - r) if unit == "pairs" else r
+        warn_undefined("reciprocity", _no_arcs(counts))
+    return reciprocity_of(counts, unit)
 
 
 def reciprocity_rho(
@@ -468,7 +286,7 @@ def reciprocity_rho(
 
     Parameters
     ----------
-    follows : pandas.DataFrame, em.Archive or another DataFrame
+    follows : pandas.DataFrame, FollowGraph, Archive, or a Polars, DuckDB or Spark frame
         One row per follow edge, ``source`` follows ``target`` (see :func:`follow_counts`).
     accounts : iterable of ids, optional
         Accounts of the graph that may have no edge (they raise n and lower the density).
@@ -479,8 +297,9 @@ def reciprocity_rho(
     -------
     float
         ρ in [−1, 1] in practice: > 0 reciprocal, < 0 anti-reciprocal, 0 as random. NaN (with
-        a :class:`~engagemetrics.DataQualityWarning`) when there is no arc, or when the density
-        ā is 1 (a complete graph, where ρ is 0/0).
+        a :class:`~engagemetrics.DataQualityWarning`) when there is no arc, fewer than two
+        accounts, the density ā is 1 (a complete graph, where ρ is 0/0), or the data does not
+        hold the whole graph.
 
     Raises
     ------
@@ -507,67 +326,55 @@ def reciprocity_rho(
     >>> round(reciprocity_rho(follows, accounts=["E"]), 3)
     0.608
     """
-    _check_choice("loops", loops, LOOPS)
-    _check_choice("multi", multi, MULTIS)
-    table = _dispatch(follows, "reciprocity_rho")
-    if table is None:
-        return _backend().reciprocity_rho_nw(follows, accounts=accounts, loops=loops, multi=multi)
-    if len(table) == 0:
-        _extra_accounts(accounts, None)
-        _empty_warning("reciprocity_rho", "the follow table is empty")
+    check_choice("loops", loops, LOOPS)
+    check_choice("multi", multi, MULTIS)
+    graph = graph_of(follows, "reciprocity_rho")
+    if graph is None:
+        counts = _frames.graph_counts(follows, loops=loops, multi=multi)
+        n = _frames.n_accounts(follows, accounts)
+    else:
+        extra = account_ids(accounts)
+        why = not_whole_graph(graph)
+        if why is not None:
+            warn_undefined("reciprocity_rho", why, unknown=True)
+            return math.nan
+        counts = graph.graph_counts(loops=loops, multi=multi)
+        n = graph.n_accounts(extra)
+    if counts.arcs == 0:
+        warn_undefined("reciprocity_rho", _no_arcs(counts))
         return math.nan
-    coded, arcs = _prepare(table, multi, loops, graph_level=True)
-    extra = _extra_accounts(accounts, coded)
-    counts = _kernels.graph_counts(arcs, loops=loops, multi=multi)
-    r = _ratio(counts, "arcs", "reciprocity_rho")
-    if math.isnan(r):
-        return r
-    present = _present_codes(coded)
-    n = _n_accounts(coded, present, extra)
     if n < 2:
-        _empty_warning("reciprocity_rho", f"the graph has {n} account, so no pair to reciprocate")
+        warn_undefined("reciprocity_rho", f"the graph has {n} account, so no pair to reciprocate")
         return math.nan
     density = counts.arcs / (n * (n - 1))
     if density >= 1.0:
-        _empty_warning(
+        warn_undefined(
             "reciprocity_rho", f"the density L/(n(n-1)) is {density:g}, so 1 - density is not > 0"
         )
         return math.nan
-    return (r - density) / (1.0 - density)
+    return (reciprocity_of(counts, "arcs") - density) / (1.0 - density)
 
 
-def _present_codes(coded: _Coded) -> np.ndarray:
-    """Which codes are accounts of an edge (all of them when the ids were factorized)."""
-    present = np.zeros(coded.n_codes, dtype=bool)
-    if coded.uniques is not None:
-        present[:] = True
-    else:
-        present[coded.source] = True
-        present[coded.target] = True
-    return present
-
-
-def dyad_census(
-    follows: Any, *, accounts: Iterable[Any] | None = None, multi: str = "collapse"
-) -> DyadCensus:
+def dyad_census(follows: Any, *, accounts: Iterable[Any] | None = None) -> DyadCensus:
     """Mutual, asymmetric and null pairs of accounts (Holland and Leinhardt's dyad census).
 
     Parameters
     ----------
-    follows : pandas.DataFrame, em.Archive or another DataFrame
+    follows : pandas.DataFrame, FollowGraph, Archive, or a Polars, DuckDB or Spark frame
         One row per follow edge, ``source`` follows ``target`` (see :func:`follow_counts`).
+        A pair is mutual, asymmetric or null whatever the number of copies of its edges, so
+        there is no ``multi=`` choice to make (igraph's ``dyad_census`` agrees on
+        multigraphs).
     accounts : iterable of ids, optional
         Accounts of the graph that may have no edge (each adds null pairs).
-    multi : {"collapse", "keep"}
-        Duplicate edges. A pair is mutual, asymmetric or null whatever the number of copies of
-        its edges, so both choices give the same census (the keyword exists for symmetry with
-        the other functions; igraph's ``dyad_census`` agrees on multigraphs).
 
     Returns
     -------
     DyadCensus
         ``(mutual, asymmetric, null)`` as ints. An empty follow table gives
-        ``(0, 0, n(n−1)/2)`` with n the number of ``accounts``.
+        ``(0, 0, n(n−1)/2)`` with n the number of ``accounts``. Every field is None, with a
+        :class:`~engagemetrics.DataQualityWarning`, when the data does not hold the whole
+        graph (an account's export).
 
     Raises
     ------
@@ -593,16 +400,17 @@ def dyad_census(
     >>> dyad_census(follows, accounts=["E"]).null
     8
     """
-    _check_choice("multi", multi, MULTIS)
-    table = _dispatch(follows, "dyad_census")
-    if table is None:
-        return _backend().dyad_census_nw(follows, accounts=accounts, multi=multi)
-    if len(table) == 0:
-        n = len(_extra_accounts(accounts, None))
-        return DyadCensus(0, 0, n * (n - 1) // 2)
-    coded, arcs = _prepare(table, "collapse", "drop", graph_level=True)
-    extra = _extra_accounts(accounts, coded)
-    counts = _kernels.graph_counts(arcs, loops="drop", multi="collapse")
-    n = _n_accounts(coded, _present_codes(coded), extra)
+    graph = graph_of(follows, "dyad_census")
+    if graph is None:
+        counts = _frames.graph_counts(follows, loops="drop", multi="collapse")
+        n = _frames.n_accounts(follows, accounts)
+    else:
+        extra = account_ids(accounts)
+        why = not_whole_graph(graph)
+        if why is not None:
+            warn_undefined("dyad_census", why, unknown=True)
+            return DyadCensus(None, None, None)
+        counts = graph.graph_counts(loops="drop", multi="collapse")
+        n = graph.n_accounts(extra)
     mutual, asymmetric = counts.mutual_pairs, counts.asymmetric_pairs
     return DyadCensus(mutual, asymmetric, n * (n - 1) // 2 - mutual - asymmetric)
