@@ -82,10 +82,12 @@ class Ledger:
         """
         if frame is None or len(frame) == 0:
             return
-        for row in frame.itertuples(index=False):
-            if not structural and row.reason in _STRUCTURAL_REASONS:
+        for source, kind, count, reason, action in frame[list(LEDGER_COLUMNS)].itertuples(
+            index=False, name=None
+        ):
+            if not structural and reason in _STRUCTURAL_REASONS:
                 continue
-            self.add(row.source, row.record_kind, row.reason, row.count, action=row.action)
+            self.add(str(source), str(kind), str(reason), int(count), action=str(action))
 
     def __len__(self) -> int:
         return len(self._counts)

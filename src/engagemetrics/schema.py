@@ -182,9 +182,8 @@ def to_id(values: Any, *, column: str = "id", table: str = "table") -> pd.Series
                 "which cannot be ids (a 64-bit id read as a float has lost digits); "
                 "read the file with the column as text, e.g. pd.read_csv(..., dtype=str)"
             )
-        out = s.astype("Int64").astype(str)
-        out[s.isna()] = pd.NA
-        return out.astype(ID_DTYPE)
+        text = s.astype("Int64").astype(str).where(s.notna())
+        return text.astype(ID_DTYPE)
     if kind in "bmMc":
         raise ColumnTypeError(
             f"column {column!r} of the {table} table holds {s.dtype} values, which cannot "
@@ -247,7 +246,7 @@ def to_timestamp(
     if s.dtype.kind == "M":
         return s.dt.tz_localize("UTC").astype(TIMESTAMP_DTYPE)
     if s.dtype.kind in "iuf":
-        out = pd.to_datetime(s, unit=unit, utc=True, errors="coerce")
+        out = pd.to_datetime(s, unit=unit, utc=True, errors="coerce")  # type: ignore[call-overload]  # pandas-stubs: unit= takes a str alias; "s" is one
         bad = out.isna() & s.notna()
     else:
         obj = s.astype(object)

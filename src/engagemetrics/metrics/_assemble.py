@@ -10,6 +10,7 @@ throughout (the export covers its owner only).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,7 @@ def pandas_frame(
 ) -> pd.DataFrame:
     """The rows ``rows`` (None: all) of per-code ``arrays`` as a frame: Int64 counts, float64
     ratios."""
-    data = {}
+    data: dict[str, Any] = {}
     for column in columns:
         values = np.asarray(arrays[column])
         if rows is not None:

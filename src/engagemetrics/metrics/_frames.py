@@ -238,7 +238,7 @@ def _ids_like(frame: Frame, ids: Any, dtype: Any) -> Frame:
         given = None
     if given is not None:
         names = _columns(given)
-        name = next((n for n in ("account", "account_id") if n in names), None)
+        name: str | None = next((n for n in ("account", "account_id") if n in names), None)
         if name is None and len(names) == 1:
             name = names[0]
         if name is None:
@@ -265,6 +265,7 @@ def _ids_like(frame: Frame, ids: Any, dtype: Any) -> Frame:
         )
     values = list(ids)
     implementation = frame.implementation
+    made: Frame
     if isinstance(frame, nw.DataFrame):
         made = nw.from_dict({"account": values}, backend=implementation)
     else:

@@ -331,8 +331,8 @@ def _as_category(series: pd.Series, dtype: pd.CategoricalDtype, column: str, tab
 def _int_ids(series: pd.Series) -> Any:
     """An integer, whole-float or all-missing id column as a nullable Int64 array."""
     if series.dtype.kind == "f" or pd.api.types.is_integer_dtype(series.dtype):
-        return pd.array(series.astype("Int64"), dtype="Int64")
-    return pd.array([pd.NA] * len(series), dtype="Int64")
+        return series.astype("Int64").array
+    return pd.Series([pd.NA] * len(series), dtype="Int64").array
 
 
 def _visibility(frame: pd.DataFrame, table: str) -> Any:
@@ -734,7 +734,7 @@ def account_ids(accounts: Any) -> pd.Index | None:
         return None
     if isinstance(accounts, pd.DataFrame):
         names = [str(c) for c in accounts.columns]
-        name = next((n for n in ("account_id", "account") if n in names), None)
+        name: str | None = next((n for n in ("account_id", "account") if n in names), None)
         if name is None and len(names) == 1:
             name = names[0]
         if name is None:

@@ -162,8 +162,7 @@ def ego_metrics(
     unknown = unknown_columns(archive.coverage, EGO_COLUMNS)
     if period is None:
         rows = [own.row(window, own.snapshot, "snapshot")]
-        index: pd.Index = pd.Index(pd.array([ego], dtype=archive.follows["source"].dtype),
-                                   name="account")
+        index: pd.Index = pd.Index([ego], dtype=archive.follows["source"].dtype, name="account")
         late = exported is not None and window.lo is not None and window.lo >= exported
     else:
         periods = own.periods(window, period, exported)
