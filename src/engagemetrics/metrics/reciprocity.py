@@ -41,6 +41,8 @@ class DyadCensus(NamedTuple):
     null : int or None
         Pairs with no follow either way: N = n(n−1)/2 − M − A.
 
+    Notes
+    -----
     Every field is None when the data does not cover the whole graph (one account's
     export), with a :class:`~engagemetrics.DataQualityWarning` saying why.
 
