@@ -173,22 +173,24 @@ def finish(frame: Frame, columns: Iterable[str], *, index: Iterable[str] = ("acc
     ``float64`` ratios)."""
     keys = list(index)
     columns = list(columns)
-    frame = frame.select(
-        *keys,
-        *(
+    frame = frame.select(*keys, *columns).sort(*keys)
+    if not frame.implementation.is_pandas_like():
+        return frame.with_columns(
             nw.col(c).cast(nw.Int64) if is_count(c) else nw.col(c).cast(nw.Float64)
             for c in columns
-        ),
-    ).sort(*keys)
+        ).to_native()
     native = frame.to_native()
-    if not isinstance(native, pd.DataFrame):
-        return native
     if pd.api.types.is_integer_dtype(native["account"].dtype):
         native = native.astype({"account": "int64"})
     else:  # text ids: the canonical id dtype
         native = native.astype({"account": ID_DTYPE})
-    out = native.set_index(keys if len(keys) > 1 else keys[0])
-    return out.astype({c: "Int64" if is_count(c) else "float64" for c in columns})
+    native = native.astype({c: "Int64" if is_count(c) else "float64" for c in columns})
+    return native.set_index(keys if len(keys) > 1 else keys[0])
+
+
+def _missing(columns: Iterable[str]) -> list[Any]:
+    """Null columns (a float null on every engine; :func:`finish` gives counts their type)."""
+    return [nw.lit(None).cast(nw.Float64).alias(c) for c in columns]
 
 
 # =========================================================================== follows
@@ -620,11 +622,7 @@ def account_table(
         table = table.join(part, on="account", how="left")
     counts_present = [c for c in _columns(table) if c != "account"]
     table = _with(table, (nw.col(c).fill_null(0).cast(nw.Int64) for c in counts_present))
-    table = _with(
-        table,
-        (nw.lit(None).cast(nw.Int64 if is_count(c) else nw.Float64).alias(c)
-         for c in null_columns),
-    )
+    table = _with(table, _missing(null_columns))
     rates = {**FOLLOW_RATES, **POST_RATES}
     if "followee_engagement" in columns and "followee_engagement" not in null_columns:
         rates["followee_engagement"] = Ratio(((_ENGAGED, 1),), ((_FOLLOWEES, 1),))
@@ -687,7 +685,7 @@ def period_table(
         null_columns = [c for c in POST_COUNT_COLUMNS if c not in INTERACTION_POST_COUNTS]
     counts = flags.group_by("account", "period").agg(nw.col(c).sum() for c in counted)
     counts = counts.with_columns(nw.col(c).cast(nw.Int64) for c in counted)
-    counts = _with(counts, (nw.lit(None).cast(nw.Int64).alias(c) for c in null_columns))
+    counts = _with(counts, _missing(null_columns))
     counts = counts.with_columns(
         ratio_expression(r).alias(name) if not (r.columns & set(null_columns))
         else nw.lit(None).cast(nw.Float64).alias(name) for name, r in POST_RATES.items()
