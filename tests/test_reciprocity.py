@@ -412,3 +412,19 @@ def test_two_thread_sort_gives_the_same_counts(monkeypatch):
     pd.testing.assert_frame_equal(em.follow_counts(edges, multi="keep"), single)
     assert em.reciprocity(edges) == r_single
     assert len(pools) == 2  # both calls took the two-thread path
+
+
+def test_edge_lookup_and_followee_engagement_in_both_kernels(kernel):
+    # a -> b, b -> a, a -> c (twice), c -> c; the lookup answers from the one sort
+    graph = em.FollowGraph(frame([("a", "b"), ("b", "a"), ("a", "c"), ("a", "c"), ("c", "c")]))
+    code = dict(zip(graph.ids, graph.present_codes, strict=True))
+    asked = [("a", "b"), ("b", "a"), ("a", "c"), ("c", "a"), ("c", "c"), ("b", "c")]
+    found = graph.has_edges(np.array([code[u] for u, _ in asked]),
+                            np.array([code[v] for _, v in asked]))
+    assert found.tolist() == [True, True, True, False, True, False]
+    # a replies to c and mentions b: 2 of the 2 others she follows; b engages nobody
+    posts = pd.DataFrame({"post_id": ["1"], "author": ["a"], "created_at": ["2026-01-01"],
+                          "kind": ["reply"], "parent_author": ["c"]})
+    acts = pd.DataFrame({"actor": ["a", "a"], "target": ["c", "b"], "kind": ["reply", "mention"]})
+    m = em.account_metrics(graph, posts, interactions=acts)
+    assert m.loc["a", "followee_engagement"] == 1.0 and m.loc["b", "followee_engagement"] == 0.0

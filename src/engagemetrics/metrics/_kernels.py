@@ -342,35 +342,34 @@ def graph_counts(arcs: SortedArcs, *, loops: str, multi: str) -> GraphCounts:
 
 
 class NodeCounts(NamedTuple):
-    """Per-code followers, following and mutuals, and which codes appear in any edge."""
+    """Per-code followers, following and mutuals."""
 
     followers: np.ndarray
     following: np.ndarray
     mutuals: np.ndarray
-    present: np.ndarray
 
 
 def node_counts(
     arcs: SortedArcs,
-    source: np.ndarray,
-    target: np.ndarray,
-    n_codes: int,
+    out_degree: np.ndarray,
+    in_degree: np.ndarray,
     *,
     loops: str,
     multi: str,
 ) -> NodeCounts:
-    """Per-code counts from the raw edge codes and their :class:`SortedArcs`.
+    """Per-code counts from the raw degrees (``bincount`` of the codes) and the sorted arcs.
 
     Examples
     --------
     >>> src, dst = np.array([0, 1, 0, 2, 0]), np.array([1, 0, 2, 2, 1])
-    >>> c = node_counts(sort_arcs(src, dst, 3), src, dst, 3, loops="mutual", multi="collapse")
+    >>> out, in_ = np.bincount(src, minlength=3), np.bincount(dst, minlength=3)
+    >>> c = node_counts(sort_arcs(src, dst, 3), out, in_, loops="mutual", multi="collapse")
     >>> c.followers.tolist(), c.following.tolist(), c.mutuals.tolist()
     ([1, 1, 2], [2, 1, 1], [1, 1, 1])
     """
-    following = np.bincount(source, minlength=n_codes)
-    followers = np.bincount(target, minlength=n_codes)
-    present = (following > 0) | (followers > 0)
+    n_codes = out_degree.shape[0]
+    following = out_degree.astype(np.int64, copy=True)  # the raw degrees stay as they are
+    followers = in_degree.astype(np.int64, copy=True)
     loop_accounts = sorted_distinct(arcs.loops)
     if multi == "collapse":
         following -= np.bincount(arcs.duplicate_source, minlength=n_codes)
@@ -388,12 +387,7 @@ def node_counts(
     if loops == "mutual":
         # networkx's node level: u is in pred(u) & succ(u) once u follows itself.
         mutuals[loop_accounts] += 1
-    return NodeCounts(
-        followers.astype(np.int64, copy=False),
-        following.astype(np.int64, copy=False),
-        mutuals.astype(np.int64, copy=False),
-        present,
-    )
+    return NodeCounts(followers, following, mutuals.astype(np.int64, copy=False))
 
 
 # =========================================================================== formulas

@@ -538,8 +538,15 @@ def _as_text(column: IdColumn) -> pa.Array:
     return pa.array(column.values.astype(str), mask=~column.valid)
 
 
+_DECIMAL = r"^(0|-?[1-9][0-9]{0,17})$"
+
+
 def _decimal_integers(texts: list[pa.Array]) -> list[IdColumn] | None:
     """The columns as integers if every id is a canonical decimal int64 ("42", never "042")."""
+    for text in texts:  # a cheap look at a few ids first: DIDs and URIs fail here at once
+        head = text.slice(0, 64).drop_null()
+        if not pc.all(pc.match_substring_regex(head, _DECIMAL)).as_py():
+            return None
     out = []
     for text in texts:
         try:
@@ -598,7 +605,9 @@ def _encode_text(texts: list[pa.Array]) -> tuple[pd.Index, list[np.ndarray]]:
     """One pyarrow dictionary over every column; only the dictionary is sorted."""
     large = any(pa.types.is_large_string(t.type) for t in texts)
     kind = pa.large_string() if large else pa.string()
-    encoded = pc.dictionary_encode(pa.chunked_array([t.cast(kind) for t in texts], type=kind))
+    encoded = pc.dictionary_encode(
+        pa.chunked_array([t if t.type == kind else t.cast(kind) for t in texts], type=kind)
+    )
     dictionary = encoded.chunk(0).dictionary if encoded.num_chunks else pa.array([], type=kind)
     indices = np.concatenate(
         [c.indices.fill_null(-1).to_numpy().astype(np.int64, copy=False) for c in encoded.chunks]

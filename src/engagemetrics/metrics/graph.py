@@ -79,10 +79,10 @@ class FollowGraph:
         self._encode(table)
         self._arcs: _kernels.SortedArcs | None = None
         self._counts: dict[tuple[str, str], _kernels.NodeCounts] = {}
-        present = np.zeros(self.n_codes, dtype=bool)
-        present[self.source] = True
-        present[self.target] = True
-        self.present_codes = np.flatnonzero(present)
+        # The raw degrees: every count starts from them, and they say which codes are used.
+        self.out_degree = np.bincount(self.source, minlength=self.n_codes)
+        self.in_degree = np.bincount(self.target, minlength=self.n_codes)
+        self.present_codes = np.flatnonzero((self.out_degree > 0) | (self.in_degree > 0))
         self.ids = self.ids_of(self.present_codes)
 
     # ------------------------------------------------------------------ encoding
@@ -160,7 +160,7 @@ class FollowGraph:
         key = (loops, multi)
         if key not in self._counts:
             self._counts[key] = _kernels.node_counts(
-                self.arcs, self.source, self.target, self.n_codes, loops=loops, multi=multi
+                self.arcs, self.out_degree, self.in_degree, loops=loops, multi=multi
             )
         return self._counts[key]
 
