@@ -43,8 +43,11 @@ def test_missing_columns_error_is_ours_and_a_keyerror():
 
 
 def test_not_a_frame_is_a_clear_type_error():
-    with pytest.raises(em.ColumnTypeError, match="DataFrame"):
-        schema.follows_table([("a", "b")])
+    # one failure, one class: a list where a table is expected, wherever it is given
+    for call in (schema.follows_table, em.follow_counts, em.account_metrics, em.FollowGraph):
+        with pytest.raises(em.UnsupportedBackendError, match="DataFrame") as info:
+            call([("a", "b")])
+        assert isinstance(info.value, TypeError)
 
 
 def test_unparseable_timestamps_raise_then_coerce_into_the_ledger():

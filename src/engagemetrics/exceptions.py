@@ -108,7 +108,11 @@ class UnsafeArchiveError(CorruptExportError):
 
 
 class UnsupportedBackendError(EngagemetricsError, TypeError):
-    """A dataframe of a kind that the operation cannot run on."""
+    """An input that is not a table of a kind the operation takes.
+
+    A list, a dict of scalars or a networkx graph where a table is expected, a frame of an
+    engine that narwhals does not support, or tables of different engines in one call.
+    """
 
 
 class DataQualityWarning(UserWarning):

@@ -35,6 +35,7 @@ from .exceptions import (
     MissingColumnsError,
     SchemaError,
     TimestampParseError,
+    UnsupportedBackendError,
 )
 from .ledger import (
     DUPLICATE_EDGE,
@@ -109,7 +110,7 @@ def _require_frame(data: Any, table: str) -> pd.DataFrame:
         return data
     if isinstance(data, Mapping):
         return pd.DataFrame(dict(data))
-    raise ColumnTypeError(
+    raise UnsupportedBackendError(
         f"the {table} table must be a pandas DataFrame (or a dict of columns), "
         f"got {type(data).__name__}; build one with pd.DataFrame(...) or read a file "
         f"with em.read_follows / em.read_posts"
