@@ -294,11 +294,11 @@ class _Own:
             from_posts=self.from_posts,
         )
         row: dict[str, Any] = dict(follows)
-        known = {c: (0 if pd.isna(v) else v) for c, v in follows.items()}
+        # a missing count is NaN here, and a ratio of a NaN is NaN: missing too
+        counts = {c: np.array([np.nan if pd.isna(v) else v], dtype=np.float64)
+                  for c, v in follows.items()}
         for name, ratio in FOLLOW_RATES.items():
-            value = float(_kernels.evaluate(ratio, {c: np.array([v]) for c, v in
-                                                    known.items()})[0])
-            row[name] = np.nan if any(pd.isna(follows[c]) for c in ratio.columns) else value
+            row[name] = float(_kernels.evaluate(ratio, counts)[0])
         for column in CONVERSATION_COLUMNS:
             row[column] = pd.NA if column in null else arrays[column][self.code]
         engagement = followee_engagement(
