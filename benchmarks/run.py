@@ -168,8 +168,46 @@ def _counts_of_frame(frame: Any) -> dict[str, np.ndarray]:
     return out
 
 
+def _string_kind(tool: str) -> str | None:
+    """The kind of text ids a string-id tool takes, None for any other tool."""
+    if tool not in STRING_TOOLS:
+        return None
+    return tool[tool.rindex("(") + 1 : -1]
+
+
+def string_ids(ids: np.ndarray, kind: str) -> Any:
+    """The text id of every int id (a pyarrow large_string array, as pandas stores it)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.cast(pa.array(ids), pa.large_string())
+    if STRING_KINDS[kind]:
+        prefix = pa.scalar(STRING_KINDS[kind], pa.large_string())
+        text = pc.binary_join_element_wise(prefix, text, pa.scalar("", pa.large_string()))
+    return text
+
+
+def _string_frame(size: str, seed: int, kind: str) -> Any:
+    """The graph with text ids: a pandas frame of two ``string[pyarrow]`` columns (no copy of
+    the arrow arrays); the int arrays are freed before the clock starts."""
+    import pandas as pd
+    import pyarrow as pa
+
+    source, target = _load(size, seed)
+    columns = {}
+    for name, ids in (("source", source), ("target", target)):
+        columns[name] = pd.arrays.ArrowStringArray(pa.chunked_array([string_ids(ids, kind)]))
+    del source, target
+    frame = pd.DataFrame(columns, copy=False)
+    assert all(dtype == "string[pyarrow]" for dtype in frame.dtypes), frame.dtypes
+    return frame
+
+
 def prepare(tool: str, size: str, seed: int) -> Any:
     """The tool's input, built before the clock starts (a user already has it)."""
+    kind = _string_kind(tool)
+    if kind is not None:
+        return _string_frame(size, seed, kind)
     source, target = _load(size, seed)
     if tool.startswith("ours") or tool == "pandas-merge":
         import pandas as pd
@@ -258,21 +296,86 @@ def _all_columns(frame: Any) -> dict[str, np.ndarray]:
     return out
 
 
-def work(tool: str, data: Any, scratch: Path) -> tuple[dict[str, np.ndarray], float]:
-    """Run one tool once: (per-account counts, reciprocity)."""
+def _graph_scalars(rho: float, census: Any) -> dict[str, np.ndarray]:
+    """rho and the dyad census, as 0-d arrays beside the per-account counts."""
+    return {
+        "rho": np.float64(rho),
+        "census_mutual": np.int64(census[0]),
+        "census_asymmetric": np.int64(census[1]),
+        "census_null": np.int64(census[2]),
+    }
+
+
+GRAPH_SCALARS = ("rho", "census_mutual", "census_asymmetric", "census_null")
+
+
+def _string_counts(frame: Any, ids: Any = None) -> dict[str, np.ndarray]:
+    """account (text, as a numpy unicode array)/followers/following/mutuals of an
+    account_metrics frame; ``ids``: the pyarrow dictionary its int index codes."""
+    if ids is None:
+        accounts = frame.index.to_numpy(dtype=object)
+    else:
+        import pyarrow as pa
+
+        accounts = ids.take(pa.array(frame.index.to_numpy(dtype=np.int64)))
+        accounts = accounts.to_numpy(zero_copy_only=False)
+    out = {"account": accounts.astype(str)}
+    for name in ("followers", "following", "mutuals"):
+        out[name] = frame[name].to_numpy(dtype=np.int64)
+    return out
+
+
+def _dictionary_codes(frame: Any) -> tuple[Any, Any]:
+    """Both id columns dictionary-encoded with ONE pyarrow dictionary (shared codes): an int64
+    code frame and the dictionary (code -> id)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    source, target = pa.array(frame["source"].array), pa.array(frame["target"].array)
+    encoded = pc.dictionary_encode(pa.chunked_array([source, target]))
+    codes = np.concatenate([c.indices.to_numpy() for c in encoded.chunks], dtype=np.int64)
+    n = len(source)
+    codes_frame = pd.DataFrame({"source": codes[:n], "target": codes[n:]}, copy=False)
+    return codes_frame, encoded.chunk(0).dictionary
+
+
+def work(tool: str, data: Any, scratch: Path) -> tuple[Any, float]:
+    """Run one tool once: (per-account counts, reciprocity). The counts may be a function
+    that makes them, called after the clock stops (a conversion only the check needs)."""
     if tool == "ours":
         import engagemetrics as em
 
         metrics = em.account_metrics(data)
         return _counts_of_frame(metrics), em.reciprocity(data)
+    if tool == "ours: four measures":
+        import engagemetrics as em
+
+        graph = em.FollowGraph(data)
+        metrics = em.account_metrics(graph)
+        reciprocity = em.reciprocity(graph)
+        rho = em.reciprocity_rho(graph)
+        census = em.dyad_census(graph)
+        return {**_counts_of_frame(metrics), **_graph_scalars(rho, census)}, reciprocity
     if tool == "ours: account_metrics":
         import engagemetrics as em
 
         return _counts_of_frame(em.account_metrics(data)), np.nan
     if tool == "ours: follow_counts":
-        from engagemetrics.metrics.reciprocity import follow_counts
+        import engagemetrics as em
 
-        return _counts_of_frame(follow_counts(data)), np.nan
+        return _counts_of_frame(em.follow_counts(data)), np.nan
+    if tool in STRING_OURS.values():
+        import engagemetrics as em
+
+        metrics = em.account_metrics(data)
+        return (lambda: _string_counts(metrics)), np.nan
+    if tool in STRING_BASE.values():
+        import engagemetrics as em
+
+        codes, dictionary = _dictionary_codes(data)
+        metrics = em.account_metrics(codes)
+        return (lambda: _string_counts(metrics, dictionary)), np.nan
     if tool == "ours: reciprocity":
         import engagemetrics as em
 
@@ -338,7 +441,13 @@ def _numpy_baseline(source: np.ndarray, target: np.ndarray) -> tuple[dict, float
         "following": following[present],
         "mutuals": mutuals[present],
     }
-    return counts, 2 * mutual_pairs.shape[0] / source.shape[0]
+    # the graph measures from n accounts, L arcs and M mutual pairs (a simple graph, no loops)
+    n_accounts, arcs, mutual = present.shape[0], source.shape[0], mutual_pairs.shape[0]
+    reciprocity = 2 * mutual / arcs
+    density = arcs / (n_accounts * (n_accounts - 1))
+    rho = (reciprocity - density) / (1.0 - density)
+    census = (mutual, arcs - 2 * mutual, n_accounts * (n_accounts - 1) // 2 - arcs + mutual)
+    return {**counts, **_graph_scalars(rho, census)}, reciprocity
 
 
 def _pandas_merge(frame: Any) -> tuple[dict, float]:
@@ -478,14 +587,18 @@ def worker(tool: str, size: str, seed: int, repeats: int, budget_s: float, resul
     rss_input = _status("VmRSS")
     peak_ok = _reset_peak()
     times: list[float] = []
+    counts: Any = None
     with tempfile.TemporaryDirectory(dir=generate.DATA) as scratch:
         while len(times) < repeats:
+            counts = None  # the last repeat's results are not held during the next one
             began = time.perf_counter()
             counts, reciprocity = work(tool, data, Path(scratch))
             times.append(time.perf_counter() - began)
             if sum(times) > budget_s:
                 break
     peak = _status("VmHWM")  # since the reset, or since the start when it was refused
+    if callable(counts):
+        counts = counts()
     np.savez(result, reciprocity=np.float64(reciprocity), **counts)
     print(
         json.dumps(
@@ -502,27 +615,33 @@ def worker(tool: str, size: str, seed: int, repeats: int, budget_s: float, resul
 
 # =========================================================================== parent
 def _preimport(tool: str) -> None:
-    """Import the tool's libraries before the baseline RSS is read (they are not its work)."""
-    import pandas  # noqa: F401
+    """Import the tool's libraries before the baseline RSS is read (they are not its work).
 
-    modules = {
-        "ours": ["engagemetrics", "engagemetrics.metrics.accounts"],
-        "ours: account_metrics": ["engagemetrics", "engagemetrics.metrics.accounts"],
-        "ours: reciprocity": ["engagemetrics", "engagemetrics.metrics.reciprocity"],
-        "ours: follow_counts": ["engagemetrics", "engagemetrics.metrics.reciprocity"],
-        "igraph": ["igraph"],
-        "networkx": ["networkx"],
-        "duckdb": ["duckdb", "engagemetrics", "engagemetrics.metrics._backend", "pyarrow"],
-        "duckdb-sql": ["duckdb", "pyarrow.parquet"],
-        "polars": ["polars", "engagemetrics", "engagemetrics.metrics._backend"],
-        "posts: ours": ["engagemetrics", "engagemetrics.metrics.accounts"],
-        "posts: duckdb": ["duckdb", "engagemetrics", "engagemetrics.metrics._backend", "pyarrow"],
-        "posts: polars": ["polars", "engagemetrics", "engagemetrics.metrics._backend"],
-    }
+    Only public names: reading ``em.account_metrics`` imports the modules behind it (the
+    library imports them on first use), the narwhals layer included."""
     import importlib
 
+    import pandas  # noqa: F401
+
+    ours = ["account_metrics", "reciprocity", "follow_counts"]
+    if tool == "ours: four measures":
+        ours += ["FollowGraph", "reciprocity_rho", "dyad_census"]
+    modules = {
+        "igraph": ["igraph"],
+        "networkx": ["networkx"],
+        "duckdb": ["duckdb", "pyarrow", "pyarrow.parquet"],
+        "duckdb-sql": ["duckdb", "pyarrow.parquet"],
+        "polars": ["polars"],
+        "posts: duckdb": ["duckdb", "pyarrow", "pyarrow.parquet"],
+        "posts: polars": ["polars"],
+        **{t: ["pyarrow", "pyarrow.compute"] for t in STRING_TOOLS},
+    }
     for name in modules.get(tool, []):
         importlib.import_module(name)
+    if tool.startswith(("ours", "posts", "duckdb", "polars", "pyarrow")) and tool != "duckdb-sql":
+        em = importlib.import_module("engagemetrics")
+        for name in ours:
+            getattr(em, name)
 
 
 def run_tool(tool: str, size: str, seed: int, repeats: int, budget_s: float) -> dict[str, Any]:
@@ -565,19 +684,38 @@ def run_tool(tool: str, size: str, seed: int, repeats: int, budget_s: float) -> 
 
 
 def agree(result: dict[str, np.ndarray], reference: dict[str, np.ndarray]) -> str:
-    """Exact per-account counts and reciprocity to 1e-12 (what the tool computed of them)."""
+    """Exact per-account counts and dyad census, reciprocity and rho to 1e-12 (what the tool
+    computed of them)."""
     problems = []
-    for name in ("account", "followers", "following", "mutuals"):
+    for name in ("account", "followers", "following", "mutuals", *GRAPH_SCALARS[1:]):
         if name not in result:
             continue
         if result[name].shape != reference[name].shape or not np.array_equal(
             result[name], reference[name]
         ):
             problems.append(name)
-    if not np.isnan(float(result["reciprocity"])) and (
-        abs(float(result["reciprocity"]) - float(reference["reciprocity"])) > 1e-12
-    ):
-        problems.append("reciprocity")
+    for name in ("reciprocity", "rho"):
+        if name in result and not np.isnan(float(result[name])) and (
+            abs(float(result[name]) - float(reference[name])) > 1e-12
+        ):
+            problems.append(name)
+    return "yes" if not problems else "NO: " + ", ".join(problems)
+
+
+def agree_text(result: dict[str, np.ndarray], reference: dict[str, np.ndarray], kind: str
+               ) -> str:
+    """A string-id tool's counts against numpy's, the numpy ids mapped to their text ids
+    (the decimal string of the id, or "did:plc:" + it); both sides in text order."""
+    expected = string_ids(reference["account"], kind).to_numpy(zero_copy_only=False).astype(str)
+    if result["account"].shape != expected.shape:
+        return f"NO: {result['account'].shape[0]:,} accounts, numpy {expected.shape[0]:,}"
+    mine, theirs = np.argsort(result["account"]), np.argsort(expected)
+    problems = [
+        name
+        for name, got, want in [("account", result["account"], expected)]
+        + [(c, result[c], reference[c]) for c in ("followers", "following", "mutuals")]
+        if not np.array_equal(got[mine], want[theirs])
+    ]
     return "yes" if not problems else "NO: " + ", ".join(problems)
 
 
