@@ -155,7 +155,8 @@ def test_import_stays_light():
     assert not heavy & loaded
     ours = {m for m in loaded if m.startswith("engagemetrics")}
     assert ours == {"engagemetrics", "engagemetrics.archive", "engagemetrics.coverage",
-                    "engagemetrics.derive", "engagemetrics.exceptions", "engagemetrics.io",
+                    "engagemetrics.derive", "engagemetrics.exceptions", "engagemetrics.identity",
+                    "engagemetrics.io",
                     "engagemetrics.io.generic", "engagemetrics.ledger", "engagemetrics.schema"}
 
 

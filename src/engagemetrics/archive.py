@@ -13,6 +13,7 @@ from . import schema
 from .coverage import PARTS, Coverage
 from .derive import interactions_from_posts
 from .exceptions import ColumnTypeError, InvalidArgumentError, NoEgoError
+from .identity import IdentityIndex
 from .ledger import Ledger, ledger_of
 
 __all__ = ["PLATFORMS", "Archive"]
@@ -232,6 +233,73 @@ class Archive:
         f = self.follows
         return set(f.loc[(f["target"] == ego) & (f["source"] != ego), "source"].tolist())
 
+    def resolve(self, values: Any) -> pd.Series:
+        """The canonical account ids of any forms of accounts (ids, handles, ``user@host``, URLs).
+
+        Each value is mapped by the identity rules of the archive's platform
+        (:mod:`engagemetrics.identity`; ``docs/importers.md``, "One account, one id") to an
+        account of :attr:`accounts` (its id, handle or one of its ``aliases``), or to an id
+        that the other tables use.
+
+        Parameters
+        ----------
+        values : list-like of str, or str
+            Forms of accounts, e.g. ``["bob@mastodon.social",
+            "https://mastodon.social/@bob"]``.
+
+        Returns
+        -------
+        pandas.Series
+            ``string[pyarrow]`` canonical ids, missing where a value matches no account (or
+            matches two, as a handle seen for two ids does). A Series keeps its index; a
+            single string gives a Series of one.
+
+        Raises
+        ------
+        ColumnTypeError
+            ``values`` holds something other than ids (see :func:`~engagemetrics.schema.to_id`).
+
+        Examples
+        --------
+        >>> import engagemetrics as em
+        >>> a = em.Archive(accounts=pd.DataFrame({
+        ...     "account_id": ["https://mastodon.social/users/carol",
+        ...                    "https://mastodon.social/ap/users/1168"],
+        ...     "aliases": [[], ["bob@mastodon.social"]]}), platform="mastodon")
+        >>> a.resolve(["carol@mastodon.social", "@Bob@mastodon.social", "dan@x.example"]).tolist()
+        ['https://mastodon.social/users/carol', 'https://mastodon.social/ap/users/1168', <NA>]
+        """
+        if isinstance(values, str):
+            values = [values]
+        forms = schema.to_id(values, column="values", table="resolve")
+        index = IdentityIndex.from_accounts(self.platform, self.accounts)
+        unique = [v for v in pd.unique(forms.dropna().to_numpy(dtype=object))]
+        found = {v: index.resolve(v) for v in unique}
+        pending = [v for v, r in found.items() if r is None]
+        if pending:
+            # Ids the tables use without an accounts row (an X follow list, a research log).
+            seen = IdentityIndex(self.platform)
+            for account_id in self._table_ids():
+                seen.add(account_id)
+            for v in pending:
+                found[v] = seen.resolve(v)
+        out = forms.astype(object).map(found)
+        return out.astype(schema.ID_DTYPE)
+
+    def _table_ids(self) -> list[str]:
+        columns = [
+            self.follows["source"],
+            self.follows["target"],
+            self.posts["author"],
+            self.posts["parent_author"],
+            self.interactions["actor"],
+            self.interactions["target"],
+        ]
+        if self.ego is not None:
+            columns.append(pd.Series([self.ego], dtype=schema.ID_DTYPE))
+        joined = pd.concat([c.dropna() for c in columns], ignore_index=True)
+        return [str(v) for v in pd.unique(joined.to_numpy(dtype=object))]
+
     def with_followers(self, followers: Any) -> Archive:
         """A new archive with the ego's followers added, which makes them known.
 
@@ -243,7 +311,10 @@ class Archive:
         followers : list-like of ids, or pandas.DataFrame
             The followers' account ids (a list, Series or Index), or a DataFrame with an
             ``account_id`` column and optionally ``handle``, ``display_name`` and
-            ``followed_at``. To read them from a file (a CSV, saved Bluesky
+            ``followed_at``. Each id may be any form of the account (a handle,
+            ``user@host``, a profile URL): it is mapped to the archive's canonical id by
+            :meth:`resolve`, and kept as it is when it matches no account. To read them
+            from a file (a CSV, saved Bluesky
             ``getFollowers`` or Mastodon ``/followers`` API pages), use
             :func:`engagemetrics.add_followers`, which maps every form of id to the
             archive's ids and counts what it cannot place in the ledger.
@@ -272,9 +343,23 @@ class Archive:
         >>> b = a.with_followers(["ann", "cy"])
         >>> sorted(b.followers()), b.coverage.known("followers")
         (['ann', 'cy'], True)
+        >>> m = em.Archive(follows=pd.DataFrame({"source": ["https://h.example/users/me"],
+        ...                                      "target": ["https://mastodon.social/users/bob"]}),
+        ...                ego="https://h.example/users/me", platform="mastodon")
+        >>> sorted(m.with_followers(["bob@mastodon.social"]).followers())
+        ['https://mastodon.social/users/bob']
         """
         ego = self.require_ego()
         table = _follower_table(followers)
+        # Every form names its account by the archive's canonical id; a form that matches
+        # no account stays as it is, and is kept among the account's aliases otherwise.
+        given = table["account_id"]
+        canonical = self.resolve(given).fillna(given)
+        table["aliases"] = [
+            [form] if form != account else []
+            for form, account in zip(given.tolist(), canonical.tolist(), strict=True)
+        ]
+        table["account_id"] = canonical.array
         new = table[(table["account_id"] != ego) & ~table["account_id"].isin(list(self.followers()))]
         new = new.drop_duplicates("account_id")
         added = pd.DataFrame(
@@ -287,7 +372,7 @@ class Archive:
         follows = pd.concat([self.follows, schema.follows_table(added)], ignore_index=True)
         # What the input says of every account (the ego's handle too); the archive's own
         # values come last so that accounts_table keeps them.
-        info = table[["account_id", "handle", "display_name"]]
+        info = table[["account_id", "handle", "display_name", "aliases"]]
         accounts = pd.concat([info, self.accounts.astype(object)], ignore_index=True)
         unknown = {part: None for part in PARTS}
         unknown.update(self.coverage.unknown)

@@ -384,7 +384,7 @@ class _Accounts:
 
     def frame(self) -> pd.DataFrame:
         rows = [(k, v[1], v[3]) for k, v in self.latest.items() if v[1] or v[3]]
-        return pd.DataFrame(rows, columns=list(schema.ACCOUNTS_COLUMNS), dtype=object)
+        return pd.DataFrame(rows, columns=["account_id", "handle", "display_name"], dtype=object)
 
 
 @dataclass
