@@ -221,7 +221,6 @@ def test_mastodon_followers_csv_account_address(tmp_path: Path) -> None:
 
 
 def test_with_mastodon_reader(tmp_path: Path) -> None:
-    pytest.importorskip("engagemetrics.io.mastodon")
     from engagemetrics.io.mastodon import read_mastodon_archive
 
     ego = "https://example.social/users/alice"
