@@ -84,6 +84,8 @@ def test_bluesky_pages_in_a_folder_make_reciprocity_computable(tmp_path: Path) -
     led = result.ledger.set_index("reason")["count"]
     assert led["listed more than once in the input"] == 1
     assert led["the ego itself (a self-follow is not added)"] == 1
+    # x is in no table of the archive: kept under its DID, and counted (a and c are known)
+    assert led["follower entry matched to no account seen in the archive (kept as given)"] == 1
     accounts = result.accounts.set_index("account_id")
     assert accounts.loc["did:plc:a", "handle"] == "ay.test"
     assert accounts.loc["did:plc:a", "display_name"] == "Ay"

@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import schema
@@ -310,14 +311,14 @@ class Archive:
         ----------
         followers : list-like of ids, or pandas.DataFrame
             The followers' account ids (a list, Series or Index), or a DataFrame with an
-            ``account_id`` column and optionally ``handle``, ``display_name`` and
-            ``followed_at``. Each id may be any form of the account (a handle,
-            ``user@host``, a profile URL): it is mapped to the archive's canonical id by
-            :meth:`resolve`, and kept as it is when it matches no account. To read them
-            from a file (a CSV, saved Bluesky
-            ``getFollowers`` or Mastodon ``/followers`` API pages), use
-            :func:`engagemetrics.add_followers`, which maps every form of id to the
-            archive's ids and counts what it cannot place in the ledger.
+            ``account_id`` column and optionally ``handle``, ``display_name``,
+            ``followed_at`` and ``aliases`` (other forms of each follower). Each id
+            may be any form of the account (a handle, ``user@host``, a profile URL):
+            it is mapped to the archive's canonical id by :meth:`resolve`, and kept
+            as it is when it matches no account. To read them from a file (a CSV,
+            saved Bluesky ``getFollowers`` or Mastodon ``/followers`` API pages), use
+            :func:`engagemetrics.add_followers`, which also counts in the ledger what
+            it cannot place.
 
         Returns
         -------
@@ -356,8 +357,10 @@ class Archive:
         given = table["account_id"]
         canonical = self.resolve(given).fillna(given)
         table["aliases"] = [
-            [form] if form != account else []
-            for form, account in zip(given.tolist(), canonical.tolist(), strict=True)
+            [*forms, form] if form != account else list(forms)
+            for form, account, forms in zip(
+                given.tolist(), canonical.tolist(), table["aliases"].tolist(), strict=True
+            )
         ]
         table["account_id"] = canonical.array
         new = table[(table["account_id"] != ego) & ~table["account_id"].isin(list(self.followers()))]
@@ -482,6 +485,13 @@ def _follower_table(followers: Any) -> pd.DataFrame:
         out[column] = (
             frame[column].astype(object).to_numpy() if column in frame.columns else None
         )
+    # other forms of each follower the caller already knows (kept among its aliases)
+    out["aliases"] = (
+        [list(v) if isinstance(v, (list, tuple, np.ndarray)) else [] for v in
+         frame["aliases"].tolist()]
+        if "aliases" in frame.columns
+        else [[] for _ in range(len(out))]
+    )
     if "followed_at" in frame.columns:
         out["followed_at"] = schema.to_timestamp(
             frame["followed_at"], column="followed_at", table="followers"
