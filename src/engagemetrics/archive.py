@@ -377,7 +377,7 @@ class Archive:
         # values come last so that accounts_table keeps them.
         info = table[["account_id", "handle", "display_name", "aliases"]]
         accounts = pd.concat([info, self.accounts.astype(object)], ignore_index=True)
-        unknown = {part: None for part in PARTS}
+        unknown: dict[str, str | None] = {part: None for part in PARTS}
         unknown.update(self.coverage.unknown)
         unknown["followers"] = None
         return self.replace(follows=follows, accounts=accounts, unknown=unknown)

@@ -14,7 +14,6 @@ import hashlib
 import html
 import io
 import json
-import logging
 import os
 import re
 import zipfile
@@ -40,8 +39,6 @@ __all__ = [
     "write_mastodon_archive",
     "write_twitter_archive",
 ]
-
-logger = logging.getLogger("engagemetrics")
 
 # The platforms (of engagemetrics.archive.PLATFORMS) whose exports can be written.
 EXPORT_PLATFORMS = ("twitter", "mastodon", "bluesky", "instagram", "linkedin", "research")
@@ -156,15 +153,20 @@ def _stable_rng(*parts: Any) -> np.random.Generator:
     return np.random.default_rng(int.from_bytes(digest[:8], "little"))
 
 
-def _iso_ms(ts: pd.Timestamp) -> str:
+def _timestamp(value: Any) -> pd.Timestamp:
+    """A table cell (a UTC timestamp, typed loosely by itertuples) as a UTC Timestamp."""
+    return pd.Timestamp(value).tz_convert("UTC")
+
+
+def _iso_ms(value: Any) -> str:
     """``2025-09-06T13:02:20.496Z``."""
-    ts = pd.Timestamp(ts).tz_convert("UTC")
+    ts = _timestamp(value)
     return ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
 
 
-def _iso_s(ts: pd.Timestamp) -> str:
+def _iso_s(value: Any) -> str:
     """``2022-12-09T21:50:13Z``."""
-    return pd.Timestamp(ts).tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _timestamp(value).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _x_time(ts: pd.Timestamp) -> str:
@@ -1028,9 +1030,10 @@ def write_bluesky_repo(archive: Archive, path: str | os.PathLike[str]) -> Path:
     pending_refs: list[tuple[dict[str, str], str]] = []
     for row in posts.itertuples(index=False):
         kind = str(row.kind)
-        when = pd.Timestamp(row.created_at)
+        when = _timestamp(row.created_at)
+        post_id = str(row.post_id)
         if kind == "repost":
-            key = "app.bsky.feed.repost/" + rkey_for("app.bsky.feed.repost", row.post_id, when)
+            key = "app.bsky.feed.repost/" + rkey_for("app.bsky.feed.repost", post_id, when)
             subject = ref(row.parent_id, row.parent_author)
             pending_refs.append((subject, subject["uri"]))
             records[key] = {
@@ -1038,10 +1041,10 @@ def write_bluesky_repo(archive: Archive, path: str | os.PathLike[str]) -> Path:
                 "subject": subject,
                 "createdAt": _iso_ms(when),
             }
-            own_cids[row.post_id] = key
+            own_cids[post_id] = key
             continue
-        key = "app.bsky.feed.post/" + rkey_for("app.bsky.feed.post", row.post_id, when)
-        own_cids[row.post_id] = key
+        key = "app.bsky.feed.post/" + rkey_for("app.bsky.feed.post", post_id, when)
+        own_cids[post_id] = key
         text = view.text_of(row)
         record: dict[str, Any] = {
             "$type": "app.bsky.feed.post",
@@ -1118,12 +1121,13 @@ def write_bluesky_repo(archive: Archive, path: str | os.PathLike[str]) -> Path:
             strong_ref["cid"] = _cid_text(cid)
     del own_uri
     entries = sorted((k.encode("utf-8"), record_cid[k]) for k in records)
-    root = _build_mst(entries, blocks)
+    mst_root = _build_mst(entries, blocks)
     last = max((k.split("/", 1)[1] for k in records if not k.endswith("/self")), default=None)
     rev = last if last else tid(pd.Timestamp(view.exported_at).value // 1000)
-    signature = b"\x30" + hashlib.sha512(root).digest()[:63]  # placeholder, not a real signature
+    # placeholder, not a real signature
+    signature = b"\x30" + hashlib.sha512(mst_root).digest()[:63]
     commit = libipld.encode_dag_cbor(
-        {"did": did, "version": 3, "data": root, "rev": rev, "prev": None, "sig": signature}
+        {"did": did, "version": 3, "data": mst_root, "rev": rev, "prev": None, "sig": signature}
     )
     commit_cid = _cid(commit)
     header = libipld.encode_dag_cbor({"version": 1, "roots": [commit_cid]})

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fnmatch
 import gzip
+import importlib
 import io
 import json
 import os
@@ -28,7 +29,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Protocol, TypeVar
 
 import pandas as pd
 
@@ -89,10 +90,16 @@ def _clean_name(name: str, container: str) -> str:
     return "/".join(parts)
 
 
+class _Readable(Protocol):
+    def read(self, size: int = ..., /) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
 class _LimitedReader(io.RawIOBase):
     """Wraps a member stream and raises once more than ``limit`` bytes come out."""
 
-    def __init__(self, raw: IO[bytes], limit: int, label: str) -> None:
+    def __init__(self, raw: _Readable, limit: int, label: str) -> None:
         self._raw = raw
         self._left = limit
         self._label = label
@@ -614,6 +621,6 @@ def progress(
     """
     if not enabled:
         return iter(iterable)
-    from tqdm.auto import tqdm
-
+    # tqdm ships no type hints (types-tqdm is not a dependency): imported as a module.
+    tqdm = importlib.import_module("tqdm.auto").tqdm
     return iter(tqdm(iterable, total=total, desc=desc, leave=False))

@@ -18,6 +18,7 @@ from ..exceptions import CorruptExportError, InvalidArgumentError
 from ..ledger import Ledger
 from ._car import CAR_HINT, BlockError, BlockStore, tid_to_timestamp, walk_mst
 from ._container import ExportFiles, date_in_name, opened
+from ._posts import PostRows
 
 __all__ = ["can_read", "read_bluesky_repo", "tid_to_timestamp"]
 
@@ -133,7 +134,7 @@ def _open_car(path: Any) -> Iterator[tuple[IO[bytes], str, str]]:
 
 # --------------------------------------------------------------------------- reader
 def read_bluesky_repo(
-    path: str | os.PathLike[str] | bytes,
+    path: str | os.PathLike[str] | ExportFiles | bytes,
     *,
     handles: Mapping[str, str] | None = None,
 ) -> Archive:
@@ -141,7 +142,7 @@ def read_bluesky_repo(
 
     Parameters
     ----------
-    path : str, path or bytes
+    path : str, path, ExportFiles or bytes
         The app's ``repo.car`` (Settings > Account > Export my data), any CAR from
         ``com.atproto.sync.getRepo``, a folder or zip holding one CAR, or its bytes.
         Repo versions 2 and 3 are read; partial CARs are read as far as they go.
@@ -161,9 +162,10 @@ def read_bluesky_repo(
         authors from the ``at://`` URIs. ``interactions``: derived from these,
         mentions and likes (``post_id`` of a like = the liked post's URI).
         ``accounts``: the ego (display name from the profile) and every DID seen,
-        with the handle a mention facet showed for it. ``exported_at``: the
-        timestamp in a third-party file name (``<handle>.20250310005405.car``),
-        else the time of the commit ``rev`` (the last write before the export).
+        with the handle a mention facet showed for it (earlier handles in
+        ``aliases``). ``exported_at``: the timestamp in a third-party file name
+        (``<handle>.20250310005405.car``), else the time of the commit ``rev`` (the
+        last write before the export).
 
     Raises
     ------
@@ -320,11 +322,11 @@ class _Accumulator:
         self.ledger = ledger
         self.handles = handles
         self.follows: list[tuple[str, Any, str]] = []
-        self.posts: list[dict[str, Any]] = []
-        self.mentions: list[tuple[str, str]] = []
+        self.posts = PostRows()
+        self.post_rkeys: list[str] = []  # the TID of each post: a second clock
         self.likes: list[tuple[str, Any, str, str]] = []
         self.display_name: str | None = None
-        self.seen_handles: dict[str, str] = {}
+        self.seen_handles: dict[str, list[str]] = {}  # DID -> handles shown, latest last
         self.seen_dids: set[str] = set()
 
     # ---------------------------------------------------------------- records
@@ -376,19 +378,16 @@ class _Accumulator:
             self.ledger.add(self.origin, REPOST, "subject is not an at://did URI", 1)
             return
         self.seen_dids.add(target)
-        self.posts.append(
-            {
-                "post_id": uri,
-                "created_at": record.get("createdAt"),
-                "rkey": rkey,
-                "kind": "repost",
-                "parent_id": subject_uri,
-                "parent_author": target,
-                "root_id": None,
-                "root_author": None,
-                "text": None,
-            }
+        self.posts.add(
+            uri,
+            self.ego,
+            record.get("createdAt"),
+            "repost",
+            parent_id=subject_uri,
+            parent_author=target,
+            visibility="public",  # every repo record is public
         )
+        self.post_rkeys.append(rkey)
 
     def _post(self, record: Mapping[str, Any], uri: str, rkey: str) -> None:
         reply = record.get("reply")
@@ -428,19 +427,19 @@ class _Accumulator:
                 self.seen_dids.add(did)
         text = record.get("text")
         text = text if isinstance(text, str) else None
-        self.posts.append(
-            {
-                "post_id": uri,
-                "created_at": record.get("createdAt"),
-                "rkey": rkey,
-                "kind": kind,
-                "parent_id": parent_id,
-                "parent_author": parent_author,
-                "root_id": root_id,
-                "root_author": root_author,
-                "text": text,
-            }
+        self.posts.add(
+            uri,
+            self.ego,
+            record.get("createdAt"),
+            kind,
+            parent_id=parent_id,
+            parent_author=parent_author,
+            root_id=root_id,
+            root_author=root_author,
+            visibility="public",  # every repo record is public
+            text=text,
         )
+        self.post_rkeys.append(rkey)
         self._facet_mentions(record, uri, text)
         self._entity_mentions(record, uri)
 
@@ -452,7 +451,8 @@ class _Accumulator:
         for facet in facets:
             if not isinstance(facet, Mapping) or not isinstance(facet.get("features"), list):
                 continue
-            index = facet.get("index") if isinstance(facet.get("index"), Mapping) else {}
+            found_index = facet.get("index")
+            index: Mapping[str, Any] = found_index if isinstance(found_index, Mapping) else {}
             start, end = index.get("byteStart"), index.get("byteEnd")
             for feature in facet["features"]:
                 if not isinstance(feature, Mapping):
@@ -463,7 +463,7 @@ class _Accumulator:
                 if not isinstance(did, str) or not did.startswith("did:"):
                     self.ledger.add(self.origin, "mention", "mention facet without a DID", 1)
                     continue
-                self.mentions.append((uri, did))
+                self.posts.mention(uri, did)
                 self.seen_dids.add(did)
                 span = (
                     encoded[start:end]
@@ -473,7 +473,10 @@ class _Accumulator:
                 if span.startswith(b"@"):
                     shown = span[1:].decode("utf-8", "replace").strip()
                     if shown:
-                        self.seen_handles[did] = shown
+                        shown_before = self.seen_handles.setdefault(did, [])
+                        if shown in shown_before:
+                            shown_before.remove(shown)
+                        shown_before.append(shown)
                 else:
                     self.ledger.add(
                         self.origin,
@@ -504,7 +507,7 @@ class _Accumulator:
                     1,
                 )
                 continue
-            self.mentions.append((uri, did))
+            self.posts.mention(uri, did)
             self.seen_dids.add(did)
 
     # ---------------------------------------------------------------- tables
@@ -545,27 +548,12 @@ class _Accumulator:
                 ).array,
             }
         )
-        posts = pd.DataFrame(
-            self.posts,
-            columns=[
-                "post_id",
-                "created_at",
-                "rkey",
-                "kind",
-                "parent_id",
-                "parent_author",
-                "root_id",
-                "root_author",
-                "text",
-            ],
+        created = self._times(self.posts.created_at, self.post_rkeys, "post")
+        posts = schema.posts_table(
+            self.posts.frame(created), errors="coerce", origin=self.origin
         )
-        posts["created_at"] = self._times(
-            posts["created_at"].tolist(), posts["rkey"].tolist(), "post"
-        ).array
-        posts["author"] = ego
-        posts["visibility"] = "public"  # every repo record is public
-        posts = posts.drop(columns="rkey")
-        posts = schema.posts_table(posts, errors="coerce", origin=self.origin)
+        mentions = self.posts.mentions()
+        self.posts.release()
         likes = pd.DataFrame(
             {
                 "actor": [ego] * len(self.likes),
@@ -582,14 +570,15 @@ class _Accumulator:
             self.origin, "like", "createdAt not a timestamp and key not a TID", int(no_time.sum())
         )
         likes = likes[~no_time].reset_index(drop=True)
-        mentions = pd.DataFrame(self.mentions, columns=["post_id", "target"])
         follows = schema.follows_table(follows, origin=self.origin, errors="coerce")
-        dids = sorted(self.seen_dids - {ego})
+        dids = [ego, *sorted(self.seen_dids - {ego})]
+        shown = [self.seen_handles.get(d, []) for d in dids]
         accounts = pd.DataFrame(
             {
-                "account_id": [ego, *dids],
-                "handle": [self.seen_handles.get(ego)] + [self.seen_handles.get(d) for d in dids],
-                "display_name": [self.display_name] + [None] * len(dids),
+                "account_id": dids,
+                "handle": [h[-1] if h else None for h in shown],
+                "display_name": [self.display_name] + [None] * (len(dids) - 1),
+                "aliases": [h[:-1] for h in shown],  # handles shown earlier
             }
         )
         return Archive(

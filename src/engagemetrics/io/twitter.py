@@ -541,8 +541,10 @@ class _XReader:
             return
         raw = tw.get("full_text")
         if not isinstance(raw, str):
-            raw = tw.get("text") if isinstance(tw.get("text"), str) else ""
-        entities = tw.get("entities") if isinstance(tw.get("entities"), dict) else {}
+            text_field = tw.get("text")
+            raw = text_field if isinstance(text_field, str) else ""
+        found_entities = tw.get("entities")
+        entities: dict[str, Any] = found_entities if isinstance(found_entities, dict) else {}
         mentions = [m for m in entities.get("user_mentions") or [] if isinstance(m, dict)]
         for m in mentions:
             accounts.see(
@@ -551,7 +553,8 @@ class _XReader:
                 m.get("name"),
                 seconds,
             )
-        user = tw.get("user") if isinstance(tw.get("user"), dict) else None
+        found_user = tw.get("user")
+        user = found_user if isinstance(found_user, dict) else None
         if user is not None:  # archives before 2019 name each tweet's author (the owner)
             author = id_of(user.get("id_str")) or id_of(user.get("id"))
             if author is not None:
@@ -568,14 +571,14 @@ class _XReader:
 
         pending: tuple[str | None, str] | None = None
         parent_id = parent_author = None
-        original = (
-            tw.get("retweeted_status") if isinstance(tw.get("retweeted_status"), dict) else None
-        )
+        found_original = tw.get("retweeted_status")
+        original = found_original if isinstance(found_original, dict) else None
         if raw.startswith("RT @") or original is not None:
             kind = "repost"
             if original is not None:
                 parent_id = id_of(original.get("id_str")) or id_of(original.get("id"))
-                ouser = original.get("user") if isinstance(original.get("user"), dict) else {}
+                found_user = original.get("user")
+                ouser: dict[str, Any] = found_user if isinstance(found_user, dict) else {}
                 parent_author = id_of(ouser.get("id_str")) or id_of(ouser.get("id"))
                 accounts.see(parent_author, ouser.get("screen_name"), ouser.get("name"), seconds)
             first = mentions[0] if mentions else None
@@ -584,20 +587,20 @@ class _XReader:
             if parent_id is None:
                 parent_id = _media_source(tw)
             if parent_author is None:
-                m = _RT_PREFIX.match(raw)
-                pending = (m.group(1) if m else None, "repost")
+                rt = _RT_PREFIX.match(raw)
+                pending = (rt.group(1) if rt else None, "repost")
         elif reply_user is not None or reply_status is not None:
             kind = "reply"  # "thread" when the parent author is the ego (set in _build)
             parent_id, parent_author = reply_status, reply_user
             if parent_author is None:
                 pending = (reply_handle if isinstance(reply_handle, str) else None, "reply")
         else:
-            quoted = None
+            quoted: re.Match[str] | None = None
             for u in entities.get("urls") or []:
                 url = u.get("expanded_url") if isinstance(u, dict) else None
-                m = _STATUS_URL.match(url) if isinstance(url, str) else None
-                if m:
-                    quoted = m
+                status = _STATUS_URL.match(url) if isinstance(url, str) else None
+                if status:
+                    quoted = status
             if quoted is not None:
                 kind, parent_id = "quote", quoted.group(2)
                 pending = (quoted.group(1), "quote")
