@@ -45,6 +45,7 @@ from .exceptions import InvalidArgumentError
 __all__ = [
     "IdentityIndex",
     "acct_key",
+    "home_host",
     "host_of",
     "lookup_keys",
     "normalise_profile_url",
@@ -91,6 +92,23 @@ def acct_key(acct: str) -> str:
     'bob@mastodon.social'
     """
     return acct.strip().lstrip("@").lower()
+
+
+def home_host(account_id: str, handle: str | None = None) -> str | None:
+    """The server of a fediverse account: the host of its ``user@host`` handle, else of its URI.
+
+    It completes an acct written without a host (``bob`` for a local account).
+
+    Examples
+    --------
+    >>> home_host("https://mastodon.social/ap/users/1168", "alice@mastodon.social")
+    'mastodon.social'
+    >>> home_host("https://example.social/users/alice")
+    'example.social'
+    """
+    if isinstance(handle, str) and "@" in handle.strip().lstrip("@"):
+        return handle.strip().lstrip("@").split("@", 1)[1].lower()
+    return host_of(account_id) or None
 
 
 def normalise_profile_url(url: str | None) -> str | None:

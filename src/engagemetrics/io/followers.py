@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
+import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -21,8 +20,9 @@ from ..exceptions import (
     InvalidArgumentError,
     MissingColumnsError,
 )
-from ..identity import IdentityIndex, host_of, standalone_id
+from ..identity import IdentityIndex, home_host, host_of, standalone_id
 from ..ledger import Ledger
+from ._container import ExportFiles
 
 __all__ = ["AccountEntry", "EntryMapper", "add_followers", "read_account_csv"]
 
@@ -232,22 +232,21 @@ def _inputs(
         yield source or "followers", _from_json(followers, format, source or "followers")
         return
     if isinstance(followers, (str, os.PathLike)):
-        path = Path(followers)
-        if not path.exists():
-            raise FileNotFoundError(f"{path}: no such file or folder")
-        if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".json", ".csv")
-            )
-            if not files:
+        # A file, or a folder or zip of saved pages: read through the export container.
+        parsed: list[tuple[str, list[Any]]] = []
+        with ExportFiles(followers) as files:
+            members = files.names()
+            if files.kind != "file":
+                members = [n for n in members if n.lower().endswith((".json", ".csv"))]
+            if not members:
                 raise EmptyInputError(
-                    f"{path} holds no .json or .csv file of followers; expected saved "
+                    f"{followers} holds no .json or .csv file of followers; expected saved "
                     "getFollowers / followers API pages or a CSV"
                 )
-            for file in files:
-                yield from _inputs(file, format, source)
-            return
-        yield source or path.name, _from_file(path, format, source or path.name)
+            for member in members:
+                label = source or posixpath.basename(member)
+                parsed.append((label, _from_member(files, member, format, label)))
+        yield from parsed
         return
     if isinstance(followers, (list, tuple)):
         if followers and all(isinstance(x, Mapping) for x in followers):
@@ -264,22 +263,21 @@ def _inputs(
     )
 
 
-def _from_file(path: Path, format: str | None, name: str) -> list[Any]:
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise EmptyInputError(f"{path} is empty; expected followers (CSV or API JSON)")
-    text = raw.decode("utf-8-sig", errors="replace")
+def _from_member(files: ExportFiles, member: str, format: str | None, name: str) -> list[Any]:
+    """The followers of one saved file: API pages (JSON) or a CSV."""
+    text = files.read_text(member)
+    if not text.strip():
+        raise EmptyInputError(
+            f"{files.label(member)} is empty; expected followers (CSV or API JSON)"
+        )
     is_json = format in ("bluesky", "mastodon") or (
-        format is None and (path.suffix.lower() == ".json" or text.lstrip()[:1] in "[{")
+        format is None and (member.lower().endswith(".json") or text.lstrip()[:1] in "[{")
     )
     if is_json:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CorruptExportError(
-                f"{path} is not valid JSON ({exc.msg} at line {exc.lineno}); expected a saved "
-                "app.bsky.graph.getFollowers page or a Mastodon /followers response"
-            ) from exc
+        data = files.read_json(
+            member,
+            expected="a saved app.bsky.graph.getFollowers page or a Mastodon /followers response",
+        )
         return _from_json(data, format, name)
     return read_account_csv(text, name)
 
@@ -542,9 +540,7 @@ def _ego_host(archive: Archive) -> str | None:
     accounts = archive.accounts
     row = accounts[accounts["account_id"] == archive.ego]
     handle = row["handle"].iloc[0] if len(row) else None
-    if isinstance(handle, str) and "@" in handle.strip("@"):
-        return handle.strip("@").split("@", 1)[1].lower()
-    return host_of(archive.ego) or None
+    return home_host(archive.ego or "", handle if isinstance(handle, str) else None)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -67,7 +67,7 @@ import pandas as pd
 from .. import schema
 from ..archive import Archive
 from ..exceptions import CorruptExportError, EmptyInputError, InvalidArgumentError
-from ..identity import IdentityIndex, host_of
+from ..identity import IdentityIndex, home_host, host_of
 from ..ledger import Ledger
 from ._activitypub import (
     actor_candidates,
@@ -737,9 +737,7 @@ class _Reader:
 
     def _map_following(self, label: str, entries: list[Any]) -> list[str]:
         """The following CSV's accounts as ids; every entry placed or counted."""
-        handle = self.accounts[self.ego][0]
-        ego_host = handle.split("@", 1)[1] if handle else host_of(self.ego)
-        mapper = EntryMapper(self.index, ego_host=ego_host or None)
+        mapper = EntryMapper(self.index, ego_host=home_host(self.ego, self.accounts[self.ego][0]))
         out: list[str] = []
         for entry in entries:
             if entry.value is None:
