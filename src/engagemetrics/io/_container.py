@@ -26,6 +26,7 @@ import shutil
 import tarfile
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -108,7 +109,13 @@ class _LimitedReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        data = self._raw.read(min(len(buffer), self._left + 1))
+        try:
+            data = self._raw.read(min(len(buffer), self._left + 1))
+        except (zipfile.BadZipFile, zlib.error, gzip.BadGzipFile, EOFError, tarfile.TarError) as exc:
+            raise CorruptExportError(
+                f"{self._label} is damaged ({type(exc).__name__}: {exc}); download the export "
+                "again"
+            ) from exc
         if len(data) > self._left:
             raise UnsafeArchiveError(
                 f"{self._label} expands beyond the size it declares or the safety limit; "
@@ -275,7 +282,8 @@ class ExportFiles:
         A folder, a ``.zip``, a ``.tar``/``.tar.gz``/``.tgz`` file, a single file, or
         several of these (the parts of one export). The zips and tars inside a folder
         are opened too: their members are named ``<archive path>/<member>``, as are the
-        members of each path when several are given.
+        members of each folder or archive when several paths are given (a plain file
+        keeps its name).
     limits : Limits, optional
 
     Raises
@@ -375,9 +383,12 @@ class ExportFiles:
                             self._prefixes[_join(prefix, rel)] = prefix
             return "folder"
         store = _archive_store(path, self.limits)
-        if store is None:
+        if store is None:  # a plain file: its own name (made unique among several paths)
             store = _Store(path)
             store.sizes[path.name] = path.stat().st_size
+            self._stores.append(store)
+            self._members[prefix or path.name] = (store, path.name)
+            return store.kind
         self._stores.append(store)
         self._take(store, prefix, archive=prefix)
         return store.kind
