@@ -224,3 +224,14 @@ def test_export_in_several_zips(tmp_path):
     assert a.exported_at == pd.Timestamp("2024-12-05", tz="UTC")  # from the zips' names
     again = a.ledger[a.ledger["reason"].str.startswith("the same follow list again")]
     assert again["source"].tolist() == ["following.json"]
+
+
+def test_downloads_of_two_dates_are_refused(tmp_path):
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    for date in ("2024-12-05", "2025-08-01"):
+        write_container(
+            instagram_2024_files(), folder / f"instagram-me_user-{date}-AbCd.zip", "zip"
+        )
+    with pytest.raises(InvalidArgumentError, match="different accounts or dates"):
+        read_instagram_export(folder)

@@ -127,6 +127,21 @@ def test_archive_in_two_zips(samples: Path, tmp_path: Path, full: em.Archive) ->
         pdt.assert_frame_equal(getattr(a, name), getattr(full, name), obj=name)
 
 
+def test_two_different_archives_in_one_folder_are_refused(samples: Path, tmp_path: Path) -> None:
+    data = samples / SAMPLE / "data"
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    for stamp in ("2026-03-06", "2026-04-01"):
+        with zipfile.ZipFile(folder / f"twitter-{stamp}-0123abcd.zip", "w") as z:
+            for f in sorted(data.iterdir()):
+                text = f.read_text(encoding="utf-8")
+                if f.name == "manifest.js":
+                    text = text.replace("2026-03-06T13:15:31.187Z", f"{stamp}T00:00:00.000Z")
+                z.writestr(f"data/{f.name}", text)
+    with pytest.raises(em.InvalidArgumentError, match="X archives of different"):
+        em.load(folder)
+
+
 # --------------------------------------------------------------------------- before 2019
 def grailbird_tweet(tweet_id: int, when: str, text: str, **extra: object) -> dict:
     """A tweet as the monthly files of a pre-2019 archive hold it (API v1.1 shape)."""

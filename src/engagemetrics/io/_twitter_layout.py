@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..exceptions import CorruptExportError
+from ..exceptions import CorruptExportError, InvalidArgumentError
 from ._container import ExportFiles, export_date
 from ._ytd import ISO_TIME, csv_header, head, type_of
 
@@ -104,6 +104,8 @@ def find_layout(files: ExportFiles) -> Layout:
     ------
     CorruptExportError
         ``manifest.js`` is damaged, or the export holds no X archive.
+    InvalidArgumentError
+        The export holds the manifests of two different archives.
     """
     manifests = _manifests(files)
     if manifests:
@@ -150,7 +152,19 @@ def _modern_from_manifest(files: ExportFiles, manifests: list[str]) -> Layout:
         return layout
     layout = Layout("modern", manifest=manifest)
     layout.read_aside.update(manifests)
-    layout.duplicates += [m for m in manifests if m != stored]
+    for other in manifests:
+        if other == stored:
+            continue
+        if files.archive_of(other) != files.archive_of(stored) and _identity(
+            files.read_json(other, expected="an object", assignment=True)
+        ) != _identity(manifest):
+            raise InvalidArgumentError(
+                f"{files.path} holds X archives of different accounts or dates "
+                f"({files.archive_of(stored) or '.'}, {files.archive_of(other) or '.'}); load "
+                "one at a time (the parts of one download share their manifest's account and "
+                "generation date)"
+            )
+        layout.duplicates.append(other)
     home = files.archive_of(stored)
     folder = posixpath.dirname(stored)
     listed: set[str] = set()
@@ -253,6 +267,17 @@ def _grailbird(files: ExportFiles, monthly: list[str]) -> Layout:
     layout.legacy_csv = min(csvs, key=len) if csvs else None
     layout.exported_at = export_date(files, _ZIP_DATE, "%Y-%m-%d")
     return layout
+
+
+def _identity(manifest: Any) -> tuple[Any, Any]:
+    """(account id, generation date) of a manifest: the same in every part of one download."""
+    if not isinstance(manifest, dict):
+        return (None, None)
+    user, info = manifest.get("userInfo"), manifest.get("archiveInfo")
+    return (
+        user.get("accountId") if isinstance(user, dict) else None,
+        info.get("generationDate") if isinstance(info, dict) else None,
+    )
 
 
 def _generation_date(manifest: dict[str, Any]) -> pd.Timestamp | None:

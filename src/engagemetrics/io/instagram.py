@@ -436,7 +436,8 @@ def read_instagram_export(
         If a follow list is not valid JSON or not a list of records, or if the export
         holds no follow list of the requested platform.
     InvalidArgumentError
-        If ``platform`` is not one of the choices.
+        If ``platform`` is not one of the choices, or the folder holds the downloads of
+        different accounts or dates.
 
     Warns
     -----
@@ -502,6 +503,13 @@ def _read(files: ExportFiles, *, ego: str | None, platform: str) -> Archive:
         )
     names = [p.name for p in files.sources] + files.names()
     match = next((m for m in map(_EXPORT_NAME.search, names) if m), None)
+    downloads = {m.group("user", "date") for m in map(_EXPORT_NAME.search, names) if m}
+    if len(downloads) > 1:
+        raise InvalidArgumentError(
+            f"{files.path} holds Instagram downloads of different accounts or dates "
+            f"({', '.join('-'.join(d) for d in sorted(downloads))}); load one at a time (the "
+            "zips of one download share the account and the date in their names)"
+        )
     info_user, info_name = _personal_info(files, chosen, ledger)
     if ego is None:
         ego = info_user or (match.group("user") if match else None)
