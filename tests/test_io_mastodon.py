@@ -161,7 +161,7 @@ def test_direct_messages_kept_without_text(tmp_path):
     direct = a.posts[a.posts["visibility"] == "direct"]
     assert len(direct) == 1 and direct["text"].isna().all()
     for frame in (a.posts, a.interactions, a.accounts, a.ledger):
-        text = frame.astype(str).to_string()
+        text = frame.to_string()
         assert "a private word" not in text
     # its mention of bob is kept, marked direct, for metrics to exclude by default
     direct_inter = a.interactions[a.interactions["visibility"] == "direct"]

@@ -375,8 +375,10 @@ class Archive:
         follows = pd.concat([self.follows, schema.follows_table(added)], ignore_index=True)
         # What the input says of every account (the ego's handle too); the archive's own
         # values come last so that accounts_table keeps them.
-        info = table[["account_id", "handle", "display_name", "aliases"]]
-        accounts = pd.concat([info, self.accounts.astype(object)], ignore_index=True)
+        columns = ["account_id", "handle", "display_name", "aliases"]
+        accounts = pd.DataFrame(
+            {c: [*table[c].tolist(), *self.accounts[c].astype(object).tolist()] for c in columns}
+        )
         unknown: dict[str, str | None] = {part: None for part in PARTS}
         unknown.update(self.coverage.unknown)
         unknown["followers"] = None
