@@ -161,3 +161,31 @@ def test_instagram_followers_json(tmp_path: Path) -> None:
     )
     archive = load(tmp_path, ego="me")
     assert archive.platform in ("instagram", "threads")
+
+
+def test_followers_for_an_export_that_lacks_them(samples: Path, tmp_path: Path) -> None:
+    car = samples / "bluesky" / "greenground.repo.car"
+    repo = load(car)
+    assert not repo.coverage.known("followers")
+    followed = sorted(repo.following())
+    page = tmp_path / "followers.json"
+    page.write_text(
+        json.dumps(
+            {
+                "subject": {"did": repo.ego},
+                "followers": [{"did": followed[0]}, {"did": "did:plc:someonenew"}],
+            }
+        )
+    )
+    a = load(car, followers=page)
+    # 2 followers; the one the repo follows too is the only mutual
+    assert a.followers() == {followed[0], "did:plc:someonenew"}
+    assert a.followers() & a.following() == {followed[0]}
+    assert a.coverage.known("followers")
+
+
+def test_followers_refused_for_a_dataset_without_owner(tmp_path: Path) -> None:
+    log = tmp_path / "log.txt"
+    log.write_text("1 2 1341100972 RT\n")
+    with pytest.raises(InvalidArgumentError, match="no owner"):
+        load(log, followers=["1"])

@@ -73,17 +73,6 @@ _SKIPPED_REASONS = {
     "block": ("block", "read, not used: a block list is not a canonical table"),
     "mute": ("mute", "read, not used: a mute list is not a canonical table"),
 }
-_RECORD_KINDS = {
-    "tweets": "tweet",
-    "tweet": "tweet",
-    "follower": "follower",
-    "following": "following",
-    "account": "account",
-    "screenNameChange": "screen name change",
-    "noteTweet": "note tweet",
-    "communityTweet": "community tweet",
-    "tweetHeaders": "tweet header",
-}
 
 
 # --------------------------------------------------------------------------- public API
