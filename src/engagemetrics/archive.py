@@ -273,19 +273,18 @@ class Archive:
         if isinstance(values, str):
             values = [values]
         forms = schema.to_id(values, column="values", table="resolve")
+        index = self._identity_index()
+        found = {v: index.resolve(v) for v in pd.unique(forms.dropna().to_numpy(dtype=object))}
+        return forms.astype(object).map(found).astype(schema.ID_DTYPE)
+
+    def _identity_index(self) -> IdentityIndex:
+        """The accounts, then the ids the tables use without an accounts row (an X follow
+        list, a research log), by the platform's identity rules."""
         index = IdentityIndex.from_accounts(self.platform, self.accounts)
-        unique = [v for v in pd.unique(forms.dropna().to_numpy(dtype=object))]
-        found = {v: index.resolve(v) for v in unique}
-        pending = [v for v, r in found.items() if r is None]
-        if pending:
-            # Ids the tables use without an accounts row (an X follow list, a research log).
-            seen = IdentityIndex(self.platform)
-            for account_id in self._table_ids():
-                seen.add(account_id)
-            for v in pending:
-                found[v] = seen.resolve(v)
-        out = forms.astype(object).map(found)
-        return out.astype(schema.ID_DTYPE)
+        for account_id in self._table_ids():
+            if account_id not in index:
+                index.add(account_id)
+        return index
 
     def _table_ids(self) -> list[str]:
         columns = [

@@ -472,12 +472,7 @@ class EntryMapper:
     @classmethod
     def of(cls, archive: Archive) -> EntryMapper:
         """A mapper over an archive's accounts and every id its tables use."""
-        index = IdentityIndex.from_accounts(archive.platform, archive.accounts)
-        for column in (archive.follows["source"], archive.follows["target"]):
-            for account_id in pd.unique(column.dropna().to_numpy(dtype=object)):
-                if account_id not in index:
-                    index.add(str(account_id))
-        return cls(index, ego_host=_ego_host(archive))
+        return cls(archive._identity_index(), ego_host=_ego_host(archive))
 
     def _full_acct(self, acct: str | None, url: str | None) -> str | None:
         if not acct:
