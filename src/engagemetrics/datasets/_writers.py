@@ -1,8 +1,8 @@
 """Writers of an Archive as real platform exports (X zip, Mastodon zip, Bluesky CAR, ...).
 
-Every writer follows ``../shared/FORMATS.md``: the files it writes have the names,
-layouts, field types and quirks of the platform's own export, so that
-:func:`engagemetrics.load` can be shown (and tested) on a real file layout.
+Every writer follows the platform's real export (``docs/importers.md``): the files it
+writes have the names, layouts, field types and quirks of the platform's own export, so
+that :func:`engagemetrics.load` can be shown (and tested) on a real file layout.
 """
 
 from __future__ import annotations
@@ -260,7 +260,7 @@ def _user_mention(view: _View, account: str, start: int, end: int) -> dict[str, 
 
 
 def _tweet(view: _View, row: Any) -> dict[str, Any]:
-    """One ``{"tweet": {...}}`` item of ``tweets.js`` in the 2026 style (FORMATS.md 1.5)."""
+    """One ``{"tweet": {...}}`` item of ``tweets.js`` in the 2026 style."""
     post_id = _x_id(row.post_id, "post")
     kind = str(row.kind)
     urls: list[dict[str, Any]] = []
@@ -369,7 +369,7 @@ def write_twitter_archive(archive: Archive, path: str | os.PathLike[str]) -> Pat
 
     Notes
     -----
-    Members (FORMATS.md section 1): ``data/manifest.js`` (``window.__THAR_CONFIG`` with
+    Members: ``data/manifest.js`` (``window.__THAR_CONFIG`` with
     ``userInfo``, ``archiveInfo`` and ``dataTypes.<type>.files[]``), ``data/account.js``,
     ``data/follower.js``, ``data/following.js`` (``accountId`` and ``userLink`` only),
     ``data/tweets.js`` (newest first), ``data/like.js`` and, when the archive has
@@ -719,7 +719,7 @@ def write_mastodon_archive(
         and export > Data export; it is not part of the archive).
     followers_csv : bool
         Also write ``follower_accounts.csv`` (header ``Account address``), which only
-        some servers offer (FORMATS.md 2.2); without it the ego's followers are unknown.
+        some servers offer; without it the ego's followers are unknown.
 
     Returns
     -------
@@ -957,7 +957,7 @@ def write_bluesky_repo(archive: Archive, path: str | os.PathLike[str]) -> Path:
 
     Notes
     -----
-    Layout (FORMATS.md section 3): a CARv1 header ``{"version": 1, "roots": [commit]}``,
+    Layout: a CARv1 header ``{"version": 1, "roots": [commit]}``,
     then ``varint(len) | CID | block`` for the commit (``{"did", "version": 3,
     "data", "rev", "prev": null, "sig"}``), every MST node and every record. Blocks
     are DAG-CBOR (encoded by ``libipld``); CIDs are CIDv1 dag-cbor sha2-256 of the
@@ -1297,7 +1297,7 @@ def write_linkedin_export(archive: Archive, path: str | os.PathLike[str]) -> Pat
 
     Notes
     -----
-    The current format (FORMATS.md section 5): the ``Notes:`` preamble, a blank line,
+    The current format: the ``Notes:`` preamble, a blank line,
     then ``First Name,Last Name,URL,Email Address,Company,Position,Connected On``,
     RFC 4180 quoting (``"Acme, Inc."``), CRLF line ends, dates ``07 Dec 2025``.
     Names split the display name at the first space; the URL is the account id
@@ -1380,7 +1380,7 @@ def write_activity_log(
         The file; gzip-compressed when the name ends in ``.gz``.
     mention_beside_reply : bool
         Write an ``MT`` line beside every ``RE`` line for the same pair and second,
-        as SNAP's higgs-twitter log does (FORMATS.md section 6).
+        as SNAP's higgs-twitter log does.
 
     Returns
     -------

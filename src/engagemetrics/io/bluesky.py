@@ -196,8 +196,8 @@ def read_bluesky_repo(
 
     References
     ----------
-    AT Protocol repository spec, https://atproto.com/specs/repository ; FORMATS.md
-    section 3.
+    AT Protocol repository spec, https://atproto.com/specs/repository ;
+    ``docs/importers.md``.
 
     Examples
     --------

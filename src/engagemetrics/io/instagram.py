@@ -1,6 +1,6 @@
 """Reader for the follow lists of an Instagram (or Threads) "Download your information" export.
 
-The JSON export (a zip, or its unpacked folder; ``../shared/FORMATS.md`` section 4)
+The JSON export (a zip, or its unpacked folder; ``docs/importers.md``)
 holds ``connections/followers_and_following/`` (older exports:
 ``followers_and_following/``) with ``followers_1.json``, ``followers_2.json``, ...
 and ``following.json``. Threads data ships in the same export under
@@ -171,7 +171,7 @@ def username_of(record: Any) -> str | None:
     Parameters
     ----------
     record : dict
-        One item of a followers / following list (any shape of FORMATS.md section 4).
+        One item of a followers / following list (any of the shapes listed in the module docstring).
 
     Returns
     -------

@@ -1,7 +1,7 @@
 """Reader for LinkedIn's ``Connections.csv`` (alone, or in the data-export zip).
 
 LinkedIn's export (``Basic_LinkedInDataExport_MM-DD-YYYY.zip`` or ``Complete_...zip``,
-``../shared/FORMATS.md`` section 5) holds ``Connections.csv`` in one of two formats:
+``docs/importers.md``) holds ``Connections.csv`` in one of two formats:
 
 * current (about 2020 on): a ``Notes:`` preamble, then
   ``First Name,Last Name,URL,Email Address,Company,Position,Connected On`` with dates
