@@ -225,7 +225,8 @@ def mastodon_outbox_items(variant: str) -> list[dict[str, Any]]:
     1   public post mentioning carol (plus a Hashtag tag)
     2   followers-only reply to bob's status, mentions bob
     3   public self-thread: inReplyTo item 1 (the ego's own status)
-    4   public reply to a Misskey note, mentions dave and carol: author unresolvable
+    4   public reply to a Misskey note, mentions dave and carol (both also in cc): dave,
+        the one addressed actor on the note's server (misskey.io)
     5   unlisted reply to a Pleroma object, mentions only erin: erin by lone mention
     6   public reply to carol's status, mentions bob and carol: carol owns the URI
     7   direct message to bob (to = [bob]), mentions bob
@@ -452,6 +453,78 @@ def mastodon_followers_csv() -> str:
     # through the local Mention "@hal". In 2026 the ego's server is mastodon.social, so
     # this acct matches no revealed URI and stays an acct id.
     return "Account address\nbob@mastodon.social\nhal@example.social\ngina@x.example\n"
+
+
+# ---------------------------------------------------------------- a split export (issue 8)
+SPLIT_EGO = "https://example.social/users/alice"
+SPLIT_BOB = "https://mastodon.social/users/bob"
+SPLIT_CAROL = "https://mastodon.social/users/carol"
+SPLIT_NAME = "archive-20241201123456-0123456789abcdef0123456789abcdef.zip"
+
+
+def mastodon_split_files() -> tuple[dict[str, str], dict[str, str]]:
+    """(members of the archive zip, the CSV exports beside it), in the real layout.
+
+    The archive: alice replies to bob (Mention tag: the pair bob <-> bob@mastodon.social),
+    boosts carol (no Mention: carol appears only as ``https://mastodon.social/users/carol``
+    in ``cc`` and in the boosted status URI), and posts once. Beside it,
+    ``following_accounts.csv`` (4-column header, newest first) names bob and carol by acct,
+    carol in capitals as people type it, and dan@far.example, who never appears in the
+    archive; and the other CSV exports: 2 mutes (header), 3 blocks, 2 list members, 1
+    domain block, 2 bookmarks (no header).
+    """
+    ob = _Outbox("2024")
+    bob_status = SPLIT_BOB + "/statuses/109485912099807950"
+    carol_status = SPLIT_CAROL + "/statuses/109400000000000002"
+    ob.note(
+        "2024-11-01T10:00:00Z",
+        "<p>@bob yes</p>",
+        [PUBLIC],
+        [ob.followers, SPLIT_BOB],
+        in_reply_to=bob_status,
+        mentions=(SPLIT_BOB,),
+    )
+    ob.announce("2024-11-02T10:00:00Z", carol_status, [SPLIT_CAROL, ob.followers])
+    ob.note("2024-11-03T10:00:00Z", "<p>hello</p>", [PUBLIC], [ob.followers])
+    outbox = {
+        "@context": AS_CONTEXT,
+        "id": "outbox.json",
+        "type": "OrderedCollection",
+        "totalItems": 3,
+        "orderedItems": ob.items,
+    }
+    actor = {
+        "@context": AS_CONTEXT,
+        "id": SPLIT_EGO,
+        "type": "Person",
+        "preferredUsername": "alice",
+        "name": "Alice Example",
+        "url": "https://example.social/@alice",
+        "followers": SPLIT_EGO + "/followers",
+        "following": SPLIT_EGO + "/following",
+        "outbox": "outbox.json",
+    }
+    archive = {
+        "outbox.json": json.dumps(outbox),
+        "actor.json": json.dumps(actor),
+        "likes.json": json.dumps({"type": "OrderedCollection", "orderedItems": []}),
+        "bookmarks.json": json.dumps({"type": "OrderedCollection", "orderedItems": []}),
+    }
+    csvs = {
+        "following_accounts.csv": (
+            "Account address,Show boosts,Notify on new posts,Languages\n"
+            "dan@far.example,true,false,\n"
+            "CAROL@Mastodon.Social,true,false,\n"
+            'bob@mastodon.social,true,false,"en,de"\n'
+        ),
+        "muted_accounts.csv": "Account address,Hide notifications\nm1@x.example,true\n"
+        "m2@x.example,false\n",
+        "blocked_accounts.csv": "b1@x.example\nb2@x.example\nb3@y.example\n",
+        "lists.csv": "Friends,bob@mastodon.social\nFriends,dan@far.example\n",
+        "blocked_domains.csv": "spam.example\n",
+        "bookmarks.csv": f"{carol_status}\n{bob_status}\n",
+    }
+    return archive, csvs
 
 
 def mastodon_archive_name(variant: str) -> str:

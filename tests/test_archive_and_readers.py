@@ -137,8 +137,45 @@ def test_container_corrupt_zip_is_ours(tmp_path):
     data = bytearray(good.read_bytes())
     data[40:60] = b"\xff" * 20  # damage the member's data
     (tmp_path / "bad.zip").write_bytes(bytes(data))
-    with pytest.raises((em.CorruptExportError, zipfile.BadZipFile)):
+    with pytest.raises(em.CorruptExportError, match=r"bad\.zip:a\.txt is damaged"):
         ExportFiles(tmp_path / "bad.zip").read_bytes("a.txt")
+
+
+def test_container_opens_the_archives_in_a_folder_and_several_paths(tmp_path):
+    # A Mastodon download: the archive zip, with its CSV export beside it
+    folder = tmp_path / "download"
+    folder.mkdir()
+    with zipfile.ZipFile(folder / "archive-1.zip", "w") as z:
+        z.writestr("outbox.json", "{}")
+        z.writestr("media/a.png", "x")
+    (folder / "following_accounts.csv").write_text("Account address\n")
+    with ExportFiles(folder) as ex:
+        assert ex.names() == [
+            "archive-1.zip/media/a.png",
+            "archive-1.zip/outbox.json",
+            "following_accounts.csv",
+        ]
+        assert ex.archive_of("archive-1.zip/outbox.json") == "archive-1.zip"
+        assert ex.inner_name("archive-1.zip/outbox.json") == "outbox.json"
+        assert ex.archive_of("following_accounts.csv") == ""
+        assert ex.read_text("outbox.json") == "{}"  # found under its archive's folder
+        assert [p.name for p in ex.sources] == ["download", "archive-1.zip"]
+        with ex.seekable("outbox.json") as fh:  # a zip member, copied to seek in it
+            fh.seek(1)
+            assert fh.read() == b"}"
+    # the same two pieces given as a list
+    with ExportFiles([folder / "archive-1.zip", folder / "following_accounts.csv"]) as ex:
+        assert ex.kind == "several"
+        assert ex.names() == [
+            "archive-1.zip/media/a.png",
+            "archive-1.zip/outbox.json",
+            "following_accounts.csv",
+        ]
+        assert ex.read_text("following_accounts.csv") == "Account address\n"
+    with pytest.raises(FileNotFoundError):
+        ExportFiles([folder, tmp_path / "nowhere.zip"])
+    with pytest.raises(em.InvalidArgumentError, match="list of paths"):
+        ExportFiles(42)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- package
@@ -155,7 +192,8 @@ def test_import_stays_light():
     assert not heavy & loaded
     ours = {m for m in loaded if m.startswith("engagemetrics")}
     assert ours == {"engagemetrics", "engagemetrics.archive", "engagemetrics.coverage",
-                    "engagemetrics.derive", "engagemetrics.exceptions", "engagemetrics.io",
+                    "engagemetrics.derive", "engagemetrics.exceptions", "engagemetrics.identity",
+                    "engagemetrics.io",
                     "engagemetrics.io.generic", "engagemetrics.ledger", "engagemetrics.schema"}
 
 

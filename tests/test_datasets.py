@@ -298,7 +298,6 @@ def test_twitter_files_follow_formats(accounts, tmp_path):
 
 
 def test_twitter_round_trip(accounts, tmp_path):
-    pytest.importorskip("engagemetrics.io.twitter")
     a = accounts["twitter"]
     back = em.read_twitter_archive(write_twitter_archive(a, tmp_path / "x.zip"))
     assert back.ego == a.ego
@@ -357,7 +356,6 @@ def test_mastodon_files_follow_formats(accounts, tmp_path):
 
 
 def test_mastodon_round_trip(accounts, tmp_path):
-    pytest.importorskip("engagemetrics.io.mastodon")
     a = accounts["mastodon"]
     path = write_mastodon_archive(a, tmp_path / "archive.zip")
     back = em.read_mastodon_archive(
@@ -524,7 +522,6 @@ def _record_of(blocks, root, wanted):
 
 
 def test_bluesky_round_trip(accounts, tmp_path):
-    pytest.importorskip("engagemetrics.io.bluesky")
     a = accounts["bluesky"]
     back = em.read_bluesky_repo(write_bluesky_repo(a, tmp_path / "repo.car"))
     assert back.ego == a.ego
@@ -558,7 +555,6 @@ def test_instagram_files_and_round_trip(accounts, tmp_path):
     following = json.loads(zf.read(folder + "following.json"))["relationships_following"]
     assert {x["title"] for x in following} == a.following()
     assert all("/_u/" in x["string_list_data"][0]["href"] for x in following)
-    pytest.importorskip("engagemetrics.io.instagram")
     back = em.load(path)
     assert back.platform == "instagram" and back.ego == a.ego
     assert back.following() == a.following() and back.followers() == a.followers()
@@ -579,7 +575,6 @@ def test_linkedin_file_and_round_trip(accounts, tmp_path):
     assert len(rows) == len(a.following())
     assert all(re.search(r",\d\d [A-Z][a-z]{2} \d{4}$", r) for r in rows)
     assert not any(re.search(r"@(?!example\.com)", r) for r in rows)  # only fake e-mails
-    pytest.importorskip("engagemetrics.io.linkedin")
     back = em.read_linkedin_export(path, ego=a.ego)
     assert back.following() == a.following() == back.followers()
     dates = back.follows[back.follows["source"] == a.ego].set_index("target")["followed_at"]
@@ -602,7 +597,6 @@ def test_activity_log_file_and_round_trip(accounts, tmp_path):
     assert got["RT"] == kinds["repost"] + kinds["quote"]
     assert got["RE"] == kinds["reply"]
     assert got["MT"] == kinds["mention"] + kinds["reply"]  # SNAP's MT beside every RE
-    pytest.importorskip("engagemetrics.io.research")
     back = em.read_activity_log(path)
     assert len(back.interactions) == len(lines)
 
@@ -629,7 +623,6 @@ def test_writers_are_reproducible(accounts, tmp_path):
 
 
 def test_demo_export_loads(tmp_path):
-    pytest.importorskip("engagemetrics.io.load")
     path = demo_export("twitter", tmp_path)
     assert re.fullmatch(r"twitter-2026-01-01-[0-9a-f]{64}\.zip", path.name)
     back = em.load(path)
@@ -642,7 +635,6 @@ def test_demo_export_loads(tmp_path):
 @pytest.mark.parametrize("target", ["twitter", "mastodon", "bluesky", "instagram", "linkedin"])
 def test_any_archive_writes_as_any_platform(source, target, tmp_path):
     """Ids of another platform get stand-ins of the target's shape; the follow graph survives."""
-    pytest.importorskip("engagemetrics.io.load")
     a = generate_account(seed=4, n_accounts=60, n_posts=60, platform=source)
     name = {"bluesky": "repo.car"}.get(target, "export.zip")
     path = write_export(a, tmp_path / name, platform=target)

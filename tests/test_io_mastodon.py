@@ -43,12 +43,13 @@ def counts(series: pd.Series) -> dict[str, int]:
 # items 1-11 and 14 are posts (12), items 12 (Article) and 13 (Delete) are dropped.
 # kinds: post 1,7,8,9; reply 2,4,5,6; thread 3; repost 10,11,14.
 # visibility: public 1,3,4,6,9,10,11,14; followers 2; unlisted 5,8; direct 7.
-# interactions: replies 2(bob) 3(self) 5(erin) 6(carol); reposts 10(bob) 11(dave);
-# mentions 1 carol, 4 dave+carol, 6 bob, 7 bob, 8 hal (2's bob and 5's erin are the
-# parent author; 6's carol likewise); likes bob + carol (Misskey/Pleroma unresolved).
+# interactions: replies 2(bob) 3(self) 4(dave) 5(erin) 6(carol) = 5; reposts 10(bob)
+# 11(dave) = 2; mentions 1 carol, 4 carol, 6 bob, 7 bob, 8 hal = 5 (2's bob, 4's dave,
+# 5's erin and 6's carol are the parent author, not extra mentions); likes bob + carol
+# (Misskey/Pleroma unresolved) = 2.
 BASE_KINDS = {"post": 4, "reply": 4, "thread": 1, "repost": 3}
 BASE_VISIBILITY = {"public": 8, "followers": 1, "unlisted": 2, "direct": 1}
-BASE_INTERACTIONS = {"reply": 4, "repost": 2, "mention": 6, "like": 2}
+BASE_INTERACTIONS = {"reply": 5, "repost": 2, "mention": 5, "like": 2}
 
 
 @pytest.mark.parametrize(
@@ -63,7 +64,7 @@ def test_counts_per_variant_and_container(tmp_path, variant, kind):
         # items 15-17: quote of bob (public), revoked quote (public), reply+quote to carol
         kinds.update(quote=2, reply=5)
         visibility["public"] += 3
-        inter.update(quote=1, reply=5, like=3)  # + the numeric-URI like of bob
+        inter.update(quote=1, reply=6, like=3)  # + the numeric-URI like of bob
     assert counts(a.posts["kind"]) == kinds
     assert counts(a.posts["visibility"]) == visibility
     assert counts(a.interactions["kind"]) == inter
@@ -81,17 +82,64 @@ def test_reply_targets_resolved_in_formats_order(tmp_path):
     a = read_mastodon_archive(build(tmp_path, "2024", "zip"))
     replies = a.posts[a.posts["kind"].isin(["reply", "thread"])].reset_index(drop=True)
     ego, bob = MASTODON_EGO["2024"], MASTODON_BOB["2024"]
-    # items 2, 3, 4, 5, 6 in order: bob (mention + pattern), self, Misskey (several
-    # mentions, none owns the note: unresolved), erin (lone mention), carol (owns the URI)
-    assert replies["parent_author"].tolist()[:2] == [bob, ego]
-    assert pd.isna(replies["parent_author"].iloc[2])
-    assert replies["parent_author"].tolist()[3:] == [ERIN, CAROL]
+    # items 2, 3, 4, 5, 6 in order: bob (mention + pattern), self, dave (the Misskey note's
+    # Mention tag and cc name dave and carol; dave is the one on the note's server),
+    # erin (lone mention), carol (owns the URI)
+    assert replies["parent_author"].tolist() == [bob, ego, DAVE, ERIN, CAROL]
     assert replies["kind"].tolist() == ["reply", "thread", "reply", "reply", "reply"]
-    flagged = a.ledger[a.ledger["action"] == "flagged"].set_index("reason")["count"]
-    assert flagged[[r for r in flagged.index if r.startswith("reply whose parent")][0]] == 1
+    assert not a.ledger["reason"].str.startswith("reply whose parent").any()
     boosts = a.posts[a.posts["kind"] == "repost"]
     assert boosts["parent_author"].tolist()[:2] == [bob, DAVE]
     assert pd.isna(boosts["parent_author"].iloc[2])
+
+
+def _one_reply_outbox(tmp_path, *, tags, cc):
+    me = "https://example.social/users/alice"
+    note = {
+        "id": me + "/statuses/1",
+        "type": "Note",
+        "attributedTo": me,
+        "published": "2026-01-02T03:04:05Z",
+        "content": "<p>hi</p>",
+        "inReplyTo": "https://misskey.io/notes/9abcdefghi",
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "cc": cc,
+        "tag": tags,
+    }
+    activity = {"id": note["id"] + "/activity", "type": "Create", "actor": me,
+                "published": note["published"], "to": note["to"], "cc": cc, "object": note}
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    (folder / "outbox.json").write_text(
+        json.dumps({"type": "OrderedCollection", "orderedItems": [activity]})
+    )
+    (folder / "actor.json").write_text(
+        json.dumps({"type": "Person", "id": me, "preferredUsername": "alice"})
+    )
+    return read_mastodon_archive(folder)
+
+
+def test_reply_whose_tag_names_the_parent_author_is_resolved(tmp_path):
+    xyz = "https://misskey.io/users/9xyz"
+    followers = "https://example.social/users/alice/followers"
+    tag = {"type": "Mention", "href": xyz, "name": "@xyz@misskey.io"}
+    a = _one_reply_outbox(tmp_path, tags=[tag], cc=[followers, xyz])
+    assert a.posts[["kind", "parent_author"]].values.tolist() == [["reply", xyz]]
+    assert a.interactions[["target", "kind"]].values.tolist() == [[xyz, "reply"]]
+    assert a.ledger[a.ledger["action"] == "flagged"].empty
+    # the tag's pair is recorded: the acct meets the URI
+    assert a.resolve("xyz@misskey.io").tolist() == [xyz]
+
+
+def test_reply_without_a_tag_stays_flagged(tmp_path):
+    followers = "https://example.social/users/alice/followers"
+    a = _one_reply_outbox(tmp_path, tags=[], cc=[followers])
+    assert a.posts["kind"].tolist() == ["reply"] and a.posts["parent_author"].isna().all()
+    assert len(a.interactions) == 0
+    flagged = a.ledger[a.ledger["action"] == "flagged"]
+    assert flagged["reason"].str.startswith("reply whose parent author is not revealed").tolist() == [
+        True
+    ]
 
 
 def test_2026_numeric_uris_and_quotes(tmp_path):
@@ -113,7 +161,7 @@ def test_direct_messages_kept_without_text(tmp_path):
     direct = a.posts[a.posts["visibility"] == "direct"]
     assert len(direct) == 1 and direct["text"].isna().all()
     for frame in (a.posts, a.interactions, a.accounts, a.ledger):
-        text = frame.astype(str).to_string()
+        text = frame.to_string()
         assert "a private word" not in text
     # its mention of bob is kept, marked direct, for metrics to exclude by default
     direct_inter = a.interactions[a.interactions["visibility"] == "direct"]

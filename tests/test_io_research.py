@@ -16,9 +16,11 @@ from engagemetrics.io._container import ExportFiles
 from engagemetrics.io.research import (
     can_read,
     read_activity_log,
+    read_activity_table,
     read_edge_list,
     read_research_dataset,
 )
+from engagemetrics.ledger import ledger_of
 
 HIGGS = "snap-higgs-twitter/higgs-activity_time.txt.gz"
 
@@ -58,8 +60,8 @@ def test_higgs_sample_counts_time_span_first_line(samples: Path) -> None:
     assert dropped["count"].sum() == 0
 
 
-def test_higgs_as_frame_keeps_integer_ids(samples: Path) -> None:
-    frame = read_activity_log(samples / HIGGS, as_frame=True)
+def test_higgs_table_keeps_integer_ids(samples: Path) -> None:
+    frame = read_activity_table(samples / HIGGS)
     assert len(frame) == 563_069
     assert frame["actor"].dtype == "int64" and frame["target"].dtype == "int64"
     assert frame.iloc[0][["actor", "target"]].tolist() == [223789, 213163]
@@ -99,8 +101,9 @@ def test_string_ids_and_gzip_without_suffix(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(b"alice bob 1341100972 RE\nbob alice 1341100980 RT\n"))
     archive = read_activity_log(path)
     assert archive.interactions["actor"].tolist() == ["alice", "bob"]
-    frame = read_activity_log(path, as_frame=True)
+    frame = read_activity_table(path)
     assert frame["actor"].tolist() == ["alice", "bob"]  # not integers: stay strings
+    assert frame["actor"].dtype == em.schema.ID_DTYPE
 
 
 def test_nothing_parses_names_the_line(tmp_path: Path) -> None:
@@ -137,7 +140,7 @@ def test_edge_list_weight_gzip_and_bad_lines(tmp_path: Path) -> None:
     edges = read_edge_list(path)
     assert edges["weight"].tolist() == [3.0, 1.0]
     assert edges["source"].tolist() == [10, 20]
-    led = edges.attrs["ledger"].set_index("reason")["count"]
+    led = ledger_of(edges).set_index("reason")["count"]
     assert led["line has fewer than 2 fields"] == 1
     assert led["line has more than 3 fields"] == 1
     with pytest.raises(CorruptExportError, match="no edge"):
@@ -161,6 +164,23 @@ def test_can_read_and_dataset_dispatch(tmp_path: Path) -> None:
     assert read_activity_log(zipped).interactions["target"].tolist() == ["6"]
 
 
+def test_gzip_member_is_decompressed_under_the_size_caps(tmp_path: Path) -> None:
+    # 1,000,000 identical lines of 18 bytes: 18 MB that gzip packs more than 200-fold, so
+    # the decompressed stream passes the ratio cap (200 x the compressed size) and stops.
+    body = b"1 2 1341100972 RT\n" * 1_000_000
+    packed = gzip.compress(body, 9)
+    assert len(body) > 200 * len(packed) and len(body) > 2**20
+    path = tmp_path / "bomb.txt.gz"
+    path.write_bytes(packed)
+    with pytest.raises(em.UnsafeArchiveError, match="decompressed"):
+        read_activity_log(path)
+    # the same lines, fewer of them, are read
+    small = tmp_path / "small.txt.gz"
+    small.write_bytes(gzip.compress(b"1 2 1341100972 RT\n" * 10))
+    assert len(read_activity_log(small).interactions) == 10
+
+
 def test_lazy_public_names() -> None:
+    assert em.read_activity_table is read_activity_table
     assert em.read_activity_log is read_activity_log
     assert em.read_edge_list is read_edge_list

@@ -186,25 +186,43 @@ def test_sample_handles(sample: em.Archive, sample_dir: Path) -> None:
     assert acc.loc[m["id_str"], "handle"] == "SamaHoole"
 
 
-def test_sample_ledger_counts_from_manifest(sample: em.Archive, sample_dir: Path) -> None:
+def test_sample_ledger_says_what_was_read_and_what_is_absent(
+    sample: em.Archive, sample_dir: Path
+) -> None:
     manifest = json.loads((sample_dir / "data" / "manifest.js").read_text().split("=", 1)[1])[
         "dataTypes"
     ]
-    led = sample.ledger.set_index("source")
-    assert led.loc["like.js", "count"] == int(manifest["like"]["files"][0]["count"])
-    assert led.loc["tweet-headers.js", "reason"] == "not used by engagemetrics"
-    assert led.loc["block.js", "count"] == 606
-    assert led.loc["direct-messages.js", "count"] == 10
-    # community-tweet.js is listed (3 posts) but not in the sample: counted, not lost
-    assert led.loc["community-tweet.js", "count"] == 3
-    unread = {
+    listed = {
         f["fileName"].split("/")[-1]: int(f["count"])
         for spec in manifest.values()
         for f in spec.get("files", [])
-        if int(f["count"]) > 0
     }
-    read = {"tweets.js", "follower.js", "following.js", "account.js", "screen-name-change.js"}
-    assert set(unread) - read == set(led.index) - {"posts"}
+    present = {p.name for p in (sample_dir / "data").iterdir()}
+    read_into_tables = {
+        "tweets.js", "follower.js", "following.js", "account.js", "screen-name-change.js"
+    }
+    led = sample.ledger[sample.ledger["source"] != "posts"].set_index("source")
+    assert led.index.is_unique
+    for name, count in listed.items():
+        if name in read_into_tables or count == 0 and name not in present:
+            assert name not in led.index
+        elif name in present:
+            # read, and counted from the file itself: one record per item of its array
+            assert led.loc[name, "reason"].startswith("read, not used"), name
+            assert led.loc[name, "count"] == len(scan(sample_dir / "data" / name)), name
+        else:
+            assert led.loc[name, "reason"] == (
+                f"listed in manifest.js, absent from this export ({count:,} per the manifest)"
+            ), name
+            assert led.loc[name, "count"] == count, name
+    # every row about a file that is not in the folder says it is absent
+    for name, reason in led["reason"].items():
+        assert (name in present) != ("absent from this export" in reason), name
+    # the examples
+    assert led.loc["like.js", "count"] == 6_708
+    assert led.loc["periscope-comments-made-by-user.js", "count"] == 6_985
+    assert led.loc["block.js", "count"] == 606 and led.loc["tweet-headers.js", "count"] == 2045
+    assert set(led.index) == {n for n, c in listed.items() if c} - read_into_tables
 
 
 def test_sample_zip_and_data_folder_give_same_tables(

@@ -15,6 +15,7 @@ Examples
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd  # noqa: F401  (doctest namespace)
@@ -27,6 +28,7 @@ from .exceptions import (
     DataQualityWarning,
     EmptyInputError,
     EngagemetricsError,
+    ExportPartError,
     InvalidArgumentError,
     MissingColumnsError,
     NoEgoError,
@@ -39,6 +41,11 @@ from .exceptions import (
 from .io.generic import read_follows, read_posts
 
 __version__ = "0.1.0"
+
+# The library writes nothing by itself: its logger has a handler that drops records,
+# so that Python's last-resort handler never prints them. Applications that configure
+# logging still see them.
+logging.getLogger("engagemetrics").addHandler(logging.NullHandler())
 
 # Public names that live in modules imported on first use, so that
 # `import engagemetrics` stays fast and never imports matplotlib.
@@ -64,6 +71,7 @@ _LAZY = {
     "read_linkedin_export": "engagemetrics.io.linkedin",
     "read_activity_log": "engagemetrics.io.research",
     "read_edge_list": "engagemetrics.io.research",
+    "read_activity_table": "engagemetrics.io.research",
 }
 _SUBMODULES = {"coverage", "datasets", "derive", "exceptions", "io", "ledger", "metrics", "schema"}
 
@@ -75,6 +83,7 @@ __all__ = [
     "DataQualityWarning",
     "EmptyInputError",
     "EngagemetricsError",
+    "ExportPartError",
     "InvalidArgumentError",
     "MissingColumnsError",
     "NoEgoError",
@@ -119,7 +128,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .io.linkedin import read_linkedin_export  # noqa: F401
     from .io.load import load  # noqa: F401
     from .io.mastodon import read_mastodon_archive  # noqa: F401
-    from .io.research import read_activity_log, read_edge_list  # noqa: F401
+    from .io.research import read_activity_log, read_activity_table, read_edge_list  # noqa: F401
     from .io.twitter import read_twitter_archive  # noqa: F401
     from .metrics.accounts import account_metrics  # noqa: F401
     from .metrics.concentration import gini, normalized_entropy  # noqa: F401

@@ -7,12 +7,14 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import schema
 from .coverage import PARTS, Coverage
 from .derive import interactions_from_posts
 from .exceptions import ColumnTypeError, InvalidArgumentError, NoEgoError
+from .identity import IdentityIndex
 from .ledger import Ledger, ledger_of
 
 __all__ = ["PLATFORMS", "Archive"]
@@ -232,6 +234,72 @@ class Archive:
         f = self.follows
         return set(f.loc[(f["target"] == ego) & (f["source"] != ego), "source"].tolist())
 
+    def resolve(self, values: Any) -> pd.Series:
+        """The canonical account ids of any forms of accounts (ids, handles, ``user@host``, URLs).
+
+        Each value is mapped by the identity rules of the archive's platform
+        (:mod:`engagemetrics.identity`; ``docs/importers.md``, "One account, one id") to an
+        account of :attr:`accounts` (its id, handle or one of its ``aliases``), or to an id
+        that the other tables use.
+
+        Parameters
+        ----------
+        values : list-like of str, or str
+            Forms of accounts, e.g. ``["bob@mastodon.social",
+            "https://mastodon.social/@bob"]``.
+
+        Returns
+        -------
+        pandas.Series
+            ``string[pyarrow]`` canonical ids, missing where a value matches no account (or
+            matches two, as a handle seen for two ids does). A Series keeps its index; a
+            single string gives a Series of one.
+
+        Raises
+        ------
+        ColumnTypeError
+            ``values`` holds something other than ids (see :func:`~engagemetrics.schema.to_id`).
+
+        Examples
+        --------
+        >>> import engagemetrics as em
+        >>> a = em.Archive(accounts=pd.DataFrame({
+        ...     "account_id": ["https://mastodon.social/users/carol",
+        ...                    "https://mastodon.social/ap/users/1168"],
+        ...     "aliases": [[], ["bob@mastodon.social"]]}), platform="mastodon")
+        >>> a.resolve(["carol@mastodon.social", "@Bob@mastodon.social", "dan@x.example"]).tolist()
+        ['https://mastodon.social/users/carol', 'https://mastodon.social/ap/users/1168', <NA>]
+        """
+        if isinstance(values, str):
+            values = [values]
+        forms = schema.to_id(values, column="values", table="resolve")
+        index = self._identity_index()
+        found = {v: index.resolve(v) for v in pd.unique(forms.dropna().to_numpy(dtype=object))}
+        return forms.astype(object).map(found).astype(schema.ID_DTYPE)
+
+    def _identity_index(self) -> IdentityIndex:
+        """The accounts, then the ids the tables use without an accounts row (an X follow
+        list, a research log), by the platform's identity rules."""
+        index = IdentityIndex.from_accounts(self.platform, self.accounts)
+        for account_id in self._table_ids():
+            if account_id not in index:
+                index.add(account_id)
+        return index
+
+    def _table_ids(self) -> list[str]:
+        columns = [
+            self.follows["source"],
+            self.follows["target"],
+            self.posts["author"],
+            self.posts["parent_author"],
+            self.interactions["actor"],
+            self.interactions["target"],
+        ]
+        if self.ego is not None:
+            columns.append(pd.Series([self.ego], dtype=schema.ID_DTYPE))
+        joined = pd.concat([c.dropna() for c in columns], ignore_index=True)
+        return [str(v) for v in pd.unique(joined.to_numpy(dtype=object))]
+
     def with_followers(self, followers: Any) -> Archive:
         """A new archive with the ego's followers added, which makes them known.
 
@@ -242,11 +310,14 @@ class Archive:
         ----------
         followers : list-like of ids, or pandas.DataFrame
             The followers' account ids (a list, Series or Index), or a DataFrame with an
-            ``account_id`` column and optionally ``handle``, ``display_name`` and
-            ``followed_at``. To read them from a file (a CSV, saved Bluesky
-            ``getFollowers`` or Mastodon ``/followers`` API pages), use
-            :func:`engagemetrics.add_followers`, which maps every form of id to the
-            archive's ids and counts what it cannot place in the ledger.
+            ``account_id`` column and optionally ``handle``, ``display_name``,
+            ``followed_at`` and ``aliases`` (other forms of each follower). Each id
+            may be any form of the account (a handle, ``user@host``, a profile URL):
+            it is mapped to the archive's canonical id by :meth:`resolve`, and kept
+            as it is when it matches no account. To read them from a file (a CSV,
+            saved Bluesky ``getFollowers`` or Mastodon ``/followers`` API pages), use
+            :func:`engagemetrics.add_followers`, which also counts in the ledger what
+            it cannot place.
 
         Returns
         -------
@@ -272,9 +343,25 @@ class Archive:
         >>> b = a.with_followers(["ann", "cy"])
         >>> sorted(b.followers()), b.coverage.known("followers")
         (['ann', 'cy'], True)
+        >>> m = em.Archive(follows=pd.DataFrame({"source": ["https://h.example/users/me"],
+        ...                                      "target": ["https://mastodon.social/users/bob"]}),
+        ...                ego="https://h.example/users/me", platform="mastodon")
+        >>> sorted(m.with_followers(["bob@mastodon.social"]).followers())
+        ['https://mastodon.social/users/bob']
         """
         ego = self.require_ego()
         table = _follower_table(followers)
+        # Every form names its account by the archive's canonical id; a form that matches
+        # no account stays as it is, and is kept among the account's aliases otherwise.
+        given = table["account_id"]
+        canonical = self.resolve(given).fillna(given)
+        table["aliases"] = [
+            [*forms, form] if form != account else list(forms)
+            for form, account, forms in zip(
+                given.tolist(), canonical.tolist(), table["aliases"].tolist(), strict=True
+            )
+        ]
+        table["account_id"] = canonical.array
         new = table[(table["account_id"] != ego) & ~table["account_id"].isin(list(self.followers()))]
         new = new.drop_duplicates("account_id")
         added = pd.DataFrame(
@@ -287,8 +374,10 @@ class Archive:
         follows = pd.concat([self.follows, schema.follows_table(added)], ignore_index=True)
         # What the input says of every account (the ego's handle too); the archive's own
         # values come last so that accounts_table keeps them.
-        info = table[["account_id", "handle", "display_name"]]
-        accounts = pd.concat([info, self.accounts.astype(object)], ignore_index=True)
+        columns = ["account_id", "handle", "display_name", "aliases"]
+        accounts = pd.DataFrame(
+            {c: [*table[c].tolist(), *self.accounts[c].astype(object).tolist()] for c in columns}
+        )
         unknown: dict[str, str | None] = {part: None for part in PARTS}
         unknown.update(self.coverage.unknown)
         unknown["followers"] = None
@@ -397,6 +486,13 @@ def _follower_table(followers: Any) -> pd.DataFrame:
         out[column] = (
             frame[column].astype(object).to_numpy() if column in frame.columns else None
         )
+    # other forms of each follower the caller already knows (kept among its aliases)
+    out["aliases"] = (
+        [list(v) if isinstance(v, (list, tuple, np.ndarray)) else [] for v in
+         frame["aliases"].tolist()]
+        if "aliases" in frame.columns
+        else [[] for _ in range(len(out))]
+    )
     if "followed_at" in frame.columns:
         out["followed_at"] = schema.to_timestamp(
             frame["followed_at"], column="followed_at", table="followers"

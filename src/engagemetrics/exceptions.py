@@ -14,6 +14,7 @@ __all__ = [
     "DataQualityWarning",
     "EmptyInputError",
     "EngagemetricsError",
+    "ExportPartError",
     "InvalidArgumentError",
     "MissingColumnsError",
     "NoEgoError",
@@ -97,6 +98,26 @@ class UnknownFormatError(EngagemetricsError, ValueError):
             f"{path!s} is not an export that engagemetrics recognises. Tried {tried}. "
             "If you know the platform, call its reader directly (e.g. em.read_twitter_archive)."
         )
+
+
+class ExportPartError(UnknownFormatError):
+    """:func:`engagemetrics.load` was given one piece of an export alone.
+
+    For example Mastodon's ``following_accounts.csv``: a list of whom the owner follows,
+    which needs its archive to say who the owner is and what they posted. The message
+    says how to pass the piece with its export.
+
+    Examples
+    --------
+    >>> err = ExportPartError("following_accounts.csv", "pass it with following=")
+    >>> isinstance(err, UnknownFormatError), str(err)
+    (True, 'following_accounts.csv: pass it with following=')
+    """
+
+    def __init__(self, path: object, message: str) -> None:
+        self.path = path
+        self.attempts = {}
+        ValueError.__init__(self, f"{path!s}: {message}")
 
 
 class CorruptExportError(EngagemetricsError, ValueError):

@@ -11,7 +11,7 @@ table                     columns (dtype)
                           ``visibility`` (category), optional ``text``
 ``interactions``          ``actor``, ``target``, ``kind`` (category), ``created_at``,
                           ``post_id``, ``visibility``, ``is_self`` (bool)
-``accounts``              ``account_id``, ``handle``, ``display_name``
+``accounts``              ``account_id``, ``handle``, ``display_name``, ``aliases``
 ========================  ===================================================================
 
 Ids are strings (``string[pyarrow]``): a 64-bit id never passes through a float.
@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .exceptions import (
     ColumnTypeError,
@@ -48,6 +49,7 @@ from .ledger import (
 
 __all__ = [
     "ACCOUNTS_COLUMNS",
+    "ALIASES_DTYPE",
     "FOLLOWS_COLUMNS",
     "ID_DTYPE",
     "INTERACTIONS_COLUMNS",
@@ -101,7 +103,9 @@ INTERACTIONS_COLUMNS = (
     "visibility",
     "is_self",
 )
-ACCOUNTS_COLUMNS = ("account_id", "handle", "display_name")
+ACCOUNTS_COLUMNS = ("account_id", "handle", "display_name", "aliases")
+#: dtype of ``accounts.aliases``: a list of strings per account (Arrow-backed).
+ALIASES_DTYPE = pd.ArrowDtype(pa.list_(pa.string()))
 
 
 # --------------------------------------------------------------------------- coercion
@@ -540,16 +544,76 @@ def interactions_table(
 
 
 # --------------------------------------------------------------------------- accounts
-def accounts_table(data: Any = None, *, columns: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Validate and coerce an accounts table (``account_id``, ``handle``, ``display_name``).
+def _alias_list(value: Any, account_id: Any) -> list[str]:
+    """One cell of ``aliases`` as a list of distinct strings without the account's own id."""
+    own = account_id if isinstance(account_id, str) else None
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return []
+    if isinstance(value, str):
+        items: Iterable[Any] = [value]
+    elif isinstance(value, (list, tuple, set, frozenset, np.ndarray, pd.Series)):
+        items = value
+    else:
+        raise ColumnTypeError(
+            f"column 'aliases' of the accounts table must hold lists of account forms (str), "
+            f"found a {type(value).__name__} ({value!r}); give a list per account, e.g. "
+            "[\"bob@mastodon.social\"]"
+        )
+    out: list[str] = []
+    for item in items:
+        if item is None or item is pd.NA or (isinstance(item, float) and np.isnan(item)):
+            continue
+        if not isinstance(item, str):
+            raise ColumnTypeError(
+                f"column 'aliases' of the accounts table must hold strings, found a "
+                f"{type(item).__name__} ({item!r}) among the aliases of {account_id!r}"
+            )
+        text = item.strip()
+        if text and text != own and text not in out:
+            out.append(text)
+    return out
 
-    Duplicate account ids keep their last non-missing handle and display name.
+
+def accounts_table(data: Any = None, *, columns: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Validate and coerce an accounts table: one row per account, by its canonical id.
+
+    ``account_id`` is required; ``handle``, ``display_name`` and ``aliases`` are optional.
+    ``aliases`` lists every other form under which the export names the account (a
+    past handle, ``user@host``, a profile URL), as a list of strings per account; see
+    ``docs/importers.md``, "One account, one id". Rows without an id are dropped.
+    Duplicate account ids become one row that keeps the last non-missing handle and
+    display name and the union of the aliases (in the order first seen).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or dict of columns, optional
+        None gives an empty table.
+    columns : mapping, optional
+        Canonical name -> name in ``data``, e.g. ``{"account_id": "did"}``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`ACCOUNTS_COLUMNS`: ``account_id`` and ``handle``
+        (``string[pyarrow]``), ``display_name`` (``string[pyarrow]``) and ``aliases``
+        (:data:`ALIASES_DTYPE`, an empty list when none is known).
+
+    Raises
+    ------
+    MissingColumnsError
+        ``account_id`` is not a column.
+    ColumnTypeError
+        ``aliases`` holds something other than lists of strings.
 
     Examples
     --------
-    >>> accounts_table({"account_id": [1, 1], "handle": ["old", "new"]})
+    >>> a = accounts_table({"account_id": [1, 1], "handle": ["old", "new"],
+    ...                     "aliases": [["old"], ["@old", "1"]]})
+    >>> a[["account_id", "handle", "display_name"]]
       account_id handle display_name
     0          1    new         <NA>
+    >>> a["aliases"].tolist()
+    [['old', '@old']]
     """
     if data is None:
         data = {"account_id": []}
@@ -557,21 +621,39 @@ def accounts_table(data: Any = None, *, columns: Mapping[str, str] | None = None
     if columns:
         frame = _rename(frame, columns)
     require_columns(frame, "accounts", ["account_id"])
-    out = pd.DataFrame(
-        {"account_id": to_id(frame["account_id"], column="account_id", table="accounts").array}
-    )
+    ids = to_id(frame["account_id"], column="account_id", table="accounts")
+    out = pd.DataFrame({"account_id": ids.array})
     for col in ("handle", "display_name"):
         vals = frame[col].astype(object) if col in frame.columns else pd.Series([None] * len(frame))
         out[col] = vals.to_numpy()
     out = out.astype(
         {"account_id": ID_DTYPE, "handle": ID_DTYPE, "display_name": pd.StringDtype("pyarrow")}
     )
-    out = out.dropna(subset=["account_id"])
+    if "aliases" in frame.columns:
+        aliases = [
+            _alias_list(value, account_id)
+            for value, account_id in zip(
+                frame["aliases"].astype(object).tolist(), ids.tolist(), strict=True
+            )
+        ]
+    else:
+        aliases = [[] for _ in range(len(frame))]
+    keep = out["account_id"].notna().to_numpy()
+    out = out[keep].reset_index(drop=True)
+    aliases = [a for a, k in zip(aliases, keep, strict=True) if k]
     if out["account_id"].duplicated().any():
+        merged: dict[str, list[str]] = {}
+        for account_id, forms in zip(out["account_id"].tolist(), aliases, strict=True):
+            known = merged.setdefault(account_id, [])
+            known.extend(f for f in forms if f not in known)
         out = out.groupby("account_id", sort=False, as_index=False).agg("last")
         out = out.astype(
             {"account_id": ID_DTYPE, "handle": ID_DTYPE, "display_name": pd.StringDtype("pyarrow")}
         )
+        aliases = [merged[a] for a in out["account_id"].tolist()]
+    out["aliases"] = pd.Series(
+        pa.array(aliases, type=pa.list_(pa.string())), dtype=ALIASES_DTYPE, index=out.index
+    )
     return out.reset_index(drop=True)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import numpy as np
@@ -12,8 +11,6 @@ from ..archive import Archive
 from ..exceptions import InvalidArgumentError
 
 __all__ = ["PLATFORMS", "demo", "generate_account"]
-
-logger = logging.getLogger("engagemetrics")
 
 PLATFORMS = ("twitter", "bluesky", "mastodon", "instagram", "linkedin")
 
@@ -429,9 +426,9 @@ def generate_account(
     ext = np.flatnonzero(to_others & (kind != "mention") & ~self_repost)
     lag = pd.to_timedelta(rng.exponential(6 * 3600, size=len(ext)).astype(np.int64) + 30, unit="s")
     ext_ids = ids.posts(parent_author[ext], pd.DatetimeIndex(times[ext] - lag), account_ids)
-    for i, pid in zip(ext, ext_ids, strict=True):
-        parent_id[i] = root_id[i] = pid
-        root_author[i] = parent_author[i]
+    for pos, pid in zip(ext.tolist(), ext_ids, strict=True):
+        parent_id[pos] = root_id[pos] = pid
+        root_author[pos] = parent_author[pos]
     last_own = -1
     last_root = -1
     own_roots: list[int] = []
@@ -546,7 +543,7 @@ def generate_account(
     rows_time = np.concatenate([times.asi8, in_times.asi8, rb_times.asi8, dm_times.asi8])
     rows_pid = list(post_ids) + list(in_ids) + list(rb_ids) + list(dm_ids)
     # A repost's id is that of the repost record (Bluesky) or Announce activity (Mastodon).
-    for i in np.flatnonzero(kind == "repost"):
+    for i in np.flatnonzero(kind == "repost").tolist():
         if platform == "bluesky":
             rows_pid[i] = rows_pid[i].replace("/app.bsky.feed.post/", "/app.bsky.feed.repost/")
         elif platform == "mastodon":
@@ -651,13 +648,6 @@ def generate_account(
             "created_at": like_times,
             "post_id": liked_ids,
         }
-    )
-    logger.debug(
-        "generated a %s account: %d accounts, %d follows, %d posts",
-        platform,
-        n_accounts,
-        len(follows),
-        len(posts),
     )
     return Archive(
         follows=follows,

@@ -1,8 +1,8 @@
 """Writers of an Archive as real platform exports (X zip, Mastodon zip, Bluesky CAR, ...).
 
-Every writer follows ``../shared/FORMATS.md``: the files it writes have the names,
-layouts, field types and quirks of the platform's own export, so that
-:func:`engagemetrics.load` can be shown (and tested) on a real file layout.
+Every writer follows the platform's real export (``docs/importers.md``): the files it
+writes have the names, layouts, field types and quirks of the platform's own export, so
+that :func:`engagemetrics.load` can be shown (and tested) on a real file layout.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import hashlib
 import html
 import io
 import json
-import logging
 import os
 import re
 import zipfile
@@ -40,8 +39,6 @@ __all__ = [
     "write_mastodon_archive",
     "write_twitter_archive",
 ]
-
-logger = logging.getLogger("engagemetrics")
 
 # The platforms (of engagemetrics.archive.PLATFORMS) whose exports can be written.
 EXPORT_PLATFORMS = ("twitter", "mastodon", "bluesky", "instagram", "linkedin", "research")
@@ -156,15 +153,20 @@ def _stable_rng(*parts: Any) -> np.random.Generator:
     return np.random.default_rng(int.from_bytes(digest[:8], "little"))
 
 
-def _iso_ms(ts: pd.Timestamp) -> str:
+def _timestamp(value: Any) -> pd.Timestamp:
+    """A table cell (a UTC timestamp, typed loosely by itertuples) as a UTC Timestamp."""
+    return pd.Timestamp(value).tz_convert("UTC")
+
+
+def _iso_ms(value: Any) -> str:
     """``2025-09-06T13:02:20.496Z``."""
-    ts = pd.Timestamp(ts).tz_convert("UTC")
+    ts = _timestamp(value)
     return ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
 
 
-def _iso_s(ts: pd.Timestamp) -> str:
+def _iso_s(value: Any) -> str:
     """``2022-12-09T21:50:13Z``."""
-    return pd.Timestamp(ts).tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _timestamp(value).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _x_time(ts: pd.Timestamp) -> str:
@@ -258,7 +260,7 @@ def _user_mention(view: _View, account: str, start: int, end: int) -> dict[str, 
 
 
 def _tweet(view: _View, row: Any) -> dict[str, Any]:
-    """One ``{"tweet": {...}}`` item of ``tweets.js`` in the 2026 style (FORMATS.md 1.5)."""
+    """One ``{"tweet": {...}}`` item of ``tweets.js`` in the 2026 style."""
     post_id = _x_id(row.post_id, "post")
     kind = str(row.kind)
     urls: list[dict[str, Any]] = []
@@ -367,7 +369,7 @@ def write_twitter_archive(archive: Archive, path: str | os.PathLike[str]) -> Pat
 
     Notes
     -----
-    Members (FORMATS.md section 1): ``data/manifest.js`` (``window.__THAR_CONFIG`` with
+    Members: ``data/manifest.js`` (``window.__THAR_CONFIG`` with
     ``userInfo``, ``archiveInfo`` and ``dataTypes.<type>.files[]``), ``data/account.js``,
     ``data/follower.js``, ``data/following.js`` (``accountId`` and ``userLink`` only),
     ``data/tweets.js`` (newest first), ``data/like.js`` and, when the archive has
@@ -717,7 +719,7 @@ def write_mastodon_archive(
         and export > Data export; it is not part of the archive).
     followers_csv : bool
         Also write ``follower_accounts.csv`` (header ``Account address``), which only
-        some servers offer (FORMATS.md 2.2); without it the ego's followers are unknown.
+        some servers offer; without it the ego's followers are unknown.
 
     Returns
     -------
@@ -955,7 +957,7 @@ def write_bluesky_repo(archive: Archive, path: str | os.PathLike[str]) -> Path:
 
     Notes
     -----
-    Layout (FORMATS.md section 3): a CARv1 header ``{"version": 1, "roots": [commit]}``,
+    Layout: a CARv1 header ``{"version": 1, "roots": [commit]}``,
     then ``varint(len) | CID | block`` for the commit (``{"did", "version": 3,
     "data", "rev", "prev": null, "sig"}``), every MST node and every record. Blocks
     are DAG-CBOR (encoded by ``libipld``); CIDs are CIDv1 dag-cbor sha2-256 of the
@@ -1028,9 +1030,10 @@ def write_bluesky_repo(archive: Archive, path: str | os.PathLike[str]) -> Path:
     pending_refs: list[tuple[dict[str, str], str]] = []
     for row in posts.itertuples(index=False):
         kind = str(row.kind)
-        when = pd.Timestamp(row.created_at)
+        when = _timestamp(row.created_at)
+        post_id = str(row.post_id)
         if kind == "repost":
-            key = "app.bsky.feed.repost/" + rkey_for("app.bsky.feed.repost", row.post_id, when)
+            key = "app.bsky.feed.repost/" + rkey_for("app.bsky.feed.repost", post_id, when)
             subject = ref(row.parent_id, row.parent_author)
             pending_refs.append((subject, subject["uri"]))
             records[key] = {
@@ -1038,10 +1041,10 @@ def write_bluesky_repo(archive: Archive, path: str | os.PathLike[str]) -> Path:
                 "subject": subject,
                 "createdAt": _iso_ms(when),
             }
-            own_cids[row.post_id] = key
+            own_cids[post_id] = key
             continue
-        key = "app.bsky.feed.post/" + rkey_for("app.bsky.feed.post", row.post_id, when)
-        own_cids[row.post_id] = key
+        key = "app.bsky.feed.post/" + rkey_for("app.bsky.feed.post", post_id, when)
+        own_cids[post_id] = key
         text = view.text_of(row)
         record: dict[str, Any] = {
             "$type": "app.bsky.feed.post",
@@ -1118,12 +1121,13 @@ def write_bluesky_repo(archive: Archive, path: str | os.PathLike[str]) -> Path:
             strong_ref["cid"] = _cid_text(cid)
     del own_uri
     entries = sorted((k.encode("utf-8"), record_cid[k]) for k in records)
-    root = _build_mst(entries, blocks)
+    mst_root = _build_mst(entries, blocks)
     last = max((k.split("/", 1)[1] for k in records if not k.endswith("/self")), default=None)
     rev = last if last else tid(pd.Timestamp(view.exported_at).value // 1000)
-    signature = b"\x30" + hashlib.sha512(root).digest()[:63]  # placeholder, not a real signature
+    # placeholder, not a real signature
+    signature = b"\x30" + hashlib.sha512(mst_root).digest()[:63]
     commit = libipld.encode_dag_cbor(
-        {"did": did, "version": 3, "data": root, "rev": rev, "prev": None, "sig": signature}
+        {"did": did, "version": 3, "data": mst_root, "rev": rev, "prev": None, "sig": signature}
     )
     commit_cid = _cid(commit)
     header = libipld.encode_dag_cbor({"version": 1, "roots": [commit_cid]})
@@ -1293,7 +1297,7 @@ def write_linkedin_export(archive: Archive, path: str | os.PathLike[str]) -> Pat
 
     Notes
     -----
-    The current format (FORMATS.md section 5): the ``Notes:`` preamble, a blank line,
+    The current format: the ``Notes:`` preamble, a blank line,
     then ``First Name,Last Name,URL,Email Address,Company,Position,Connected On``,
     RFC 4180 quoting (``"Acme, Inc."``), CRLF line ends, dates ``07 Dec 2025``.
     Names split the display name at the first space; the URL is the account id
@@ -1376,7 +1380,7 @@ def write_activity_log(
         The file; gzip-compressed when the name ends in ``.gz``.
     mention_beside_reply : bool
         Write an ``MT`` line beside every ``RE`` line for the same pair and second,
-        as SNAP's higgs-twitter log does (FORMATS.md section 6).
+        as SNAP's higgs-twitter log does.
 
     Returns
     -------

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import io
-import logging
 import os
+import posixpath
 import re
-import shutil
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
@@ -19,11 +16,11 @@ from .. import schema
 from ..archive import Archive
 from ..exceptions import CorruptExportError, InvalidArgumentError
 from ..ledger import Ledger
-from ._container import ExportFiles
+from ._car import CAR_HINT, BlockError, BlockStore, tid_to_timestamp, walk_mst
+from ._container import ExportFiles, date_in_name, opened
+from ._posts import PostRows
 
-__all__ = ["can_read", "read_bluesky_repo"]
-
-logger = logging.getLogger("engagemetrics")
+__all__ = ["can_read", "read_bluesky_repo", "tid_to_timestamp"]
 
 POST = "app.bsky.feed.post"
 REPOST = "app.bsky.feed.repost"
@@ -34,15 +31,8 @@ PROFILE = "app.bsky.actor.profile"
 # Bluesky collections that exist but carry nothing these metrics use.
 _NOT_USED_PREFIXES = ("app.bsky.", "chat.bsky.", "com.atproto.")
 
-_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
-_TID_RE = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
 # Third-party export tools stamp the download time in the name (<handle>.20250310005405.car).
 _FILENAME_STAMP_RE = re.compile(r"(?<!\d)(20\d{12})(?!\d)")
-
-_CAR_MAGIC_HINT = (
-    "expected a CAR file from Bluesky's Settings > Account > Export my data, or from "
-    "com.atproto.sync.getRepo"
-)
 
 
 # --------------------------------------------------------------------------- detection
@@ -80,27 +70,6 @@ def can_read(files: ExportFiles) -> str | None:
 
 
 # --------------------------------------------------------------------------- helpers
-def tid_to_timestamp(tid: str) -> pd.Timestamp | None:
-    """The time encoded in an AT Protocol TID (a record key or a commit ``rev``).
-
-    A TID is 13 base32-sortable characters holding 64 bits: 53 bits of
-    microseconds since the Unix epoch, then 10 bits of clock id.
-
-    Examples
-    --------
-    >>> tid_to_timestamp("3ljlyqit2uk2l")
-    Timestamp('2025-03-05 03:06:28.274000+0000', tz='UTC')
-    >>> tid_to_timestamp("self") is None
-    True
-    """
-    if not isinstance(tid, str) or not _TID_RE.match(tid):
-        return None
-    value = 0
-    for char in tid:
-        value = (value << 5) | _TID_ALPHABET.index(char)
-    return pd.Timestamp(value >> 10, unit="us", tz="UTC")
-
-
 def _authority(uri: Any) -> str | None:
     """The DID in ``at://<did>/<collection>/<rkey>``, or None."""
     if not isinstance(uri, str) or not uri.startswith("at://"):
@@ -131,239 +100,41 @@ def _quoted_uri(embed: Any) -> str | None:
     return None
 
 
-def _walk_mst(
-    blocks: _BlockStore, root: bytes, missing_nodes: list[int], seen: set[bytes]
-) -> Iterator[tuple[str, bytes, Any]]:
-    """Yield ``(key, record CID, record or None)`` in key order; count missing nodes.
-
-    Iterative (an explicit stack) so that a deep tree cannot hit the recursion limit.
-    ``seen`` collects the CIDs of the tree nodes visited.
-    """
-    # Stack items: ("node", cid) to expand, or ("entry", key, cid) to yield.
-    stack: list[tuple[Any, ...]] = [("node", root)]
-    while stack:
-        item = stack.pop()
-        if item[0] == "entry":
-            yield item[1], item[2], blocks.get(item[2])
-            continue
-        cid = item[1]
-        if cid in seen:  # a malformed tree that links back to itself
-            continue
-        seen.add(cid)
-        node = blocks.get(cid)
-        if node is None:
-            missing_nodes[0] += 1
-            continue
-        if not isinstance(node, Mapping) or not isinstance(node.get("e"), list):
-            raise CorruptExportError(
-                "a block linked as an MST node is not one (expected {'l': ..., 'e': [...]}); "
-                "the CAR file is damaged"
-            )
-        ordered: list[tuple[Any, ...]] = []
-        if node.get("l"):
-            ordered.append(("node", node["l"]))
-        key = b""
-        try:
-            for entry in node["e"]:
-                key = key[: entry["p"]] + entry["k"]
-                ordered.append(("entry", key.decode("utf-8", "replace"), entry["v"]))
-                if entry.get("t"):
-                    ordered.append(("node", entry["t"]))
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise CorruptExportError(
-                f"an MST entry lacks its prefix length, key or value ({exc!r}); the CAR "
-                "file is damaged"
-            ) from exc
-        stack.extend(reversed(ordered))
-
-
-class _BlockError(CorruptExportError):
-    """A block-level fault whose message already names the file."""
-
-
-def _read_varint(fh: IO[bytes], label: str) -> int | None:
-    """An unsigned LEB128 varint from ``fh``; None at a clean end of file."""
-    value = shift = 0
-    for position in range(10):
-        byte = fh.read(1)
-        if not byte:
-            if position == 0:
-                return None
-            raise _BlockError(f"{label}: the CAR file ends inside a length prefix (truncated)")
-        value |= (byte[0] & 0x7F) << shift
-        if not byte[0] & 0x80:
-            return value
-        shift += 7
-    raise _BlockError(f"{label}: a CAR length prefix is longer than 10 bytes (damaged file)")
-
-
-def _cid_length(section: bytes) -> int:
-    """Length of the CID at the start of a CAR section (CIDv0 or CIDv1)."""
-    if section[:2] == b"\x12\x20":  # CIDv0: a bare sha2-256 multihash
-        return 34
-    position = 0
-    fields = []
-    for _ in range(4):  # version, codec, multihash code, digest length
-        value = shift = 0
-        while True:
-            byte = section[position]  # IndexError when the section is too short
-            position += 1
-            value |= (byte & 0x7F) << shift
-            shift += 7
-            if not byte & 0x80:
-                break
-        fields.append(value)
-    if fields[0] != 1:
-        raise ValueError(f"CID version {fields[0]} (expected 0 or 1)")
-    length = position + fields[3]
-    if length > len(section):
-        raise ValueError("CID digest longer than its section")
-    return length
-
-
-class _BlockStore:
-    """The blocks of a CARv1 file, indexed by CID and decoded one at a time on demand.
-
-    The first pass reads the file sequentially and keeps, per block, only its CID and
-    where its bytes lie (offset and length packed into one int). A block is read
-    (seek + read) and decoded when the MST walk asks for it, so memory holds the
-    index and the tables being built, never the file nor all decoded blocks.
-    """
-
-    def __init__(self, fh: IO[bytes], label: str) -> None:
-        import libipld
-
-        self._fh = fh
-        self._label = label
-        self._decode_block = libipld.decode_dag_cbor
-        self.header = self._read_header()
-        self._index: dict[bytes, int] = {}
-        offset = fh.tell()
-        while True:
-            section_length = _read_varint(fh, label)
-            if section_length is None:
-                break
-            if section_length == 0:
-                raise _BlockError(f"{label}: a CAR block has length 0 (damaged file)")
-            offset = fh.tell()
-            section = fh.read(section_length)
-            if len(section) < section_length:
-                raise _BlockError(
-                    f"{label}: the CAR file ends inside a block (truncated: {len(section)} of "
-                    f"{section_length} bytes); {_CAR_MAGIC_HINT}. If the download was "
-                    "interrupted, download it again"
-                )
-            try:
-                cid_length = _cid_length(section)
-            except (IndexError, ValueError) as exc:
-                raise _BlockError(
-                    f"{label}: a CAR block does not start with a readable CID ({exc}); the "
-                    "file is damaged"
-                ) from exc
-            block_length = section_length - cid_length
-            if block_length >= 1 << 32:
-                raise _BlockError(f"{label}: a CAR block is larger than 4 GiB (damaged file)")
-            # Last one wins, as in libipld.decode_car, when a CID repeats.
-            self._index[section[:cid_length]] = ((offset + cid_length) << 32) | block_length
-
-    def _read_header(self) -> dict[str, Any]:
-        header_length = _read_varint(self._fh, self._label)
-        if not header_length:
-            raise _BlockError(
-                f"{self._label} is not a readable CAR file (empty, or no header); {_CAR_MAGIC_HINT}"
-            )
-        raw = self._fh.read(header_length)
-        try:
-            if len(raw) < header_length:
-                raise ValueError("the header is cut short")
-            header = self._decode_block(raw)
-            if not isinstance(header, dict):
-                raise ValueError(f"the header is a {type(header).__name__}, not a map")
-        except (ValueError, TypeError, OverflowError) as exc:
-            raise _BlockError(
-                f"{self._label} is not a readable CAR file ({exc}); {_CAR_MAGIC_HINT}. If the "
-                "download was interrupted, download it again"
-            ) from exc
-        return header
-
-    def __len__(self) -> int:
-        return len(self._index)
-
-    def __contains__(self, cid: object) -> bool:
-        return cid in self._index
-
-    def cids(self) -> list[bytes]:
-        """Every CID in file order."""
-        return list(self._index)
-
-    def get(self, cid: Any) -> Any:
-        """The decoded block ``cid``, or None when the CAR does not hold it."""
-        try:
-            packed = self._index.get(cid)
-        except TypeError:  # an unhashable "link" in a damaged node
-            return None
-        if packed is None:
-            return None
-        self._fh.seek(packed >> 32)
-        raw = self._fh.read(packed & 0xFFFFFFFF)
-        try:
-            return self._decode_block(raw)
-        except (ValueError, TypeError, OverflowError) as exc:
-            raise _BlockError(
-                f"{self._label}: a block is not readable DAG-CBOR ({exc}); the CAR file is "
-                "damaged. If the download was interrupted, download it again"
-            ) from exc
-
-
 @contextmanager
 def _open_car(path: Any) -> Iterator[tuple[IO[bytes], str, str]]:
     """A seekable binary stream of the CAR, a label for messages and a name for the ledger.
 
-    A plain file or a CAR inside a folder is read in place. A CAR inside a zip or
-    tar.gz is copied, streaming, to an anonymous temporary file first: a compressed
-    member cannot seek, and the block index needs random access.
+    The export is opened through :class:`ExportFiles` like every other: a CAR on disk is
+    read in place, a CAR inside a zip or tar.gz is copied to a temporary file (the block
+    index needs random access).
     """
     if isinstance(path, (bytes, bytearray)):
         # The caller already holds the bytes; BytesIO over bytes shares them (no copy).
         yield io.BytesIO(bytes(path)), "<bytes>", "repo.car"
         return
-    if not isinstance(path, (str, os.PathLike)):
+    if not isinstance(path, (str, os.PathLike, ExportFiles)):
         raise InvalidArgumentError(
             f"read_bluesky_repo expects a path to a .car file (or a folder/zip holding one), "
             f"or the file's bytes; got {type(path).__name__}"
         )
-    p = Path(path)
-    if p.is_file() and p.suffix.lower() == ".car":
-        with open(p, "rb") as fh:
-            yield fh, str(p), p.name
-        return
-    with ExportFiles(p) as files:
+    with opened(path) as files:
         cars = files.find("*.car")
+        if not cars and files.kind == "file":
+            cars = files.names()
         if not cars:
-            if files.kind == "file":
-                with open(p, "rb") as fh:
-                    yield fh, str(p), p.name
-                return
-            raise CorruptExportError(f"{p} holds no .car file; {_CAR_MAGIC_HINT}")
+            raise CorruptExportError(f"{files.path} holds no .car file; {CAR_HINT}")
         if len(cars) > 1:
             raise InvalidArgumentError(
-                f"{p} holds several CAR files ({', '.join(cars[:5])}); pass the one to read"
+                f"{files.path} holds several CAR files ({', '.join(cars[:5])}); pass the one "
+                "to read"
             )
-        label, origin = f"{p}:{cars[0]}", Path(cars[0]).name
-        if files.kind == "folder":
-            with open(p / files.resolve(cars[0]), "rb") as fh:
-                yield fh, label, origin
-            return
-        with tempfile.TemporaryFile(prefix="engagemetrics-", suffix=".car") as tmp:
-            with files.open(cars[0]) as member:
-                shutil.copyfileobj(member, tmp, 1 << 20)
-            tmp.seek(0)
-            yield tmp, label, origin
+        with files.seekable(cars[0]) as fh:
+            yield fh, files.label(cars[0]), posixpath.basename(cars[0])
 
 
 # --------------------------------------------------------------------------- reader
 def read_bluesky_repo(
-    path: str | os.PathLike[str] | bytes,
+    path: str | os.PathLike[str] | ExportFiles | bytes,
     *,
     handles: Mapping[str, str] | None = None,
 ) -> Archive:
@@ -371,7 +142,7 @@ def read_bluesky_repo(
 
     Parameters
     ----------
-    path : str, path or bytes
+    path : str, path, ExportFiles or bytes
         The app's ``repo.car`` (Settings > Account > Export my data), any CAR from
         ``com.atproto.sync.getRepo``, a folder or zip holding one CAR, or its bytes.
         Repo versions 2 and 3 are read; partial CARs are read as far as they go.
@@ -391,9 +162,10 @@ def read_bluesky_repo(
         authors from the ``at://`` URIs. ``interactions``: derived from these,
         mentions and likes (``post_id`` of a like = the liked post's URI).
         ``accounts``: the ego (display name from the profile) and every DID seen,
-        with the handle a mention facet showed for it. ``exported_at``: the
-        timestamp in a third-party file name (``<handle>.20250310005405.car``),
-        else the time of the commit ``rev`` (the last write before the export).
+        with the handle a mention facet showed for it (earlier handles in
+        ``aliases``). ``exported_at``: the timestamp in a third-party file name
+        (``<handle>.20250310005405.car``), else the time of the commit ``rev`` (the
+        last write before the export).
 
     Raises
     ------
@@ -424,8 +196,8 @@ def read_bluesky_repo(
 
     References
     ----------
-    AT Protocol repository spec, https://atproto.com/specs/repository ; FORMATS.md
-    section 3.
+    AT Protocol repository spec, https://atproto.com/specs/repository ;
+    ``docs/importers.md``.
 
     Examples
     --------
@@ -459,11 +231,11 @@ def read_bluesky_repo(
 
 
 def _read_car(fh: IO[bytes], label: str, origin: str, handle_map: dict[str, str]) -> Archive:
-    blocks = _BlockStore(fh, label)
+    blocks = BlockStore(fh, label)
     header = blocks.header
     roots = header.get("roots") or []
     if not roots:
-        raise CorruptExportError(f"{label}: the CAR header names no root; {_CAR_MAGIC_HINT}")
+        raise CorruptExportError(f"{label}: the CAR header names no root; {CAR_HINT}")
     commit = blocks.get(roots[0])
     if commit is None:
         raise CorruptExportError(
@@ -475,7 +247,7 @@ def _read_car(fh: IO[bytes], label: str, origin: str, handle_map: dict[str, str]
         raise CorruptExportError(
             f"{label}: the CAR's root is not a repository commit (expected a map with 'did' "
             f"and 'data', found {found!r}); this CAR holds blocks but not a repo export, "
-            f"{_CAR_MAGIC_HINT}"
+            f"{CAR_HINT}"
         )
     ego = str(commit["did"])
     ledger = Ledger()
@@ -484,10 +256,10 @@ def _read_car(fh: IO[bytes], label: str, origin: str, handle_map: dict[str, str]
     in_tree: set[bytes] = set()
     tree_nodes: set[bytes] = set()
     try:
-        for key, cid, record in _walk_mst(blocks, commit["data"], missing_nodes, tree_nodes):
+        for key, cid, record in walk_mst(blocks, commit["data"], missing_nodes, tree_nodes):
             in_tree.add(cid)
             acc.take(key, record)
-    except _BlockError:
+    except BlockError:
         raise
     except CorruptExportError as exc:
         raise CorruptExportError(f"{label}: {exc}") from exc
@@ -504,7 +276,7 @@ def _read_car(fh: IO[bytes], label: str, origin: str, handle_map: dict[str, str]
 
 
 def _count_outside_tree(
-    blocks: _BlockStore, in_tree: set[bytes], origin: str, ledger: Ledger
+    blocks: BlockStore, in_tree: set[bytes], origin: str, ledger: Ledger
 ) -> None:
     """Count record blocks that the current tree does not reach.
 
@@ -532,12 +304,9 @@ def _count_outside_tree(
 
 
 def _exported_at(origin: str, commit: Mapping[str, Any]) -> pd.Timestamp | None:
-    stamp = _FILENAME_STAMP_RE.search(origin)
-    if stamp:
-        try:
-            return pd.Timestamp(pd.to_datetime(stamp.group(1), format="%Y%m%d%H%M%S", utc=True))
-        except ValueError:
-            pass
+    stamp = date_in_name(origin, _FILENAME_STAMP_RE, "%Y%m%d%H%M%S")
+    if stamp is not None:
+        return stamp
     rev = commit.get("rev")
     return tid_to_timestamp(rev) if isinstance(rev, str) else None
 
@@ -553,11 +322,11 @@ class _Accumulator:
         self.ledger = ledger
         self.handles = handles
         self.follows: list[tuple[str, Any, str]] = []
-        self.posts: list[dict[str, Any]] = []
-        self.mentions: list[tuple[str, str]] = []
+        self.posts = PostRows()
+        self.post_rkeys: list[str] = []  # the TID of each post: a second clock
         self.likes: list[tuple[str, Any, str, str]] = []
         self.display_name: str | None = None
-        self.seen_handles: dict[str, str] = {}
+        self.seen_handles: dict[str, list[str]] = {}  # DID -> handles shown, latest last
         self.seen_dids: set[str] = set()
 
     # ---------------------------------------------------------------- records
@@ -609,19 +378,16 @@ class _Accumulator:
             self.ledger.add(self.origin, REPOST, "subject is not an at://did URI", 1)
             return
         self.seen_dids.add(target)
-        self.posts.append(
-            {
-                "post_id": uri,
-                "created_at": record.get("createdAt"),
-                "rkey": rkey,
-                "kind": "repost",
-                "parent_id": subject_uri,
-                "parent_author": target,
-                "root_id": None,
-                "root_author": None,
-                "text": None,
-            }
+        self.posts.add(
+            uri,
+            self.ego,
+            record.get("createdAt"),
+            "repost",
+            parent_id=subject_uri,
+            parent_author=target,
+            visibility="public",  # every repo record is public
         )
+        self.post_rkeys.append(rkey)
 
     def _post(self, record: Mapping[str, Any], uri: str, rkey: str) -> None:
         reply = record.get("reply")
@@ -661,19 +427,19 @@ class _Accumulator:
                 self.seen_dids.add(did)
         text = record.get("text")
         text = text if isinstance(text, str) else None
-        self.posts.append(
-            {
-                "post_id": uri,
-                "created_at": record.get("createdAt"),
-                "rkey": rkey,
-                "kind": kind,
-                "parent_id": parent_id,
-                "parent_author": parent_author,
-                "root_id": root_id,
-                "root_author": root_author,
-                "text": text,
-            }
+        self.posts.add(
+            uri,
+            self.ego,
+            record.get("createdAt"),
+            kind,
+            parent_id=parent_id,
+            parent_author=parent_author,
+            root_id=root_id,
+            root_author=root_author,
+            visibility="public",  # every repo record is public
+            text=text,
         )
+        self.post_rkeys.append(rkey)
         self._facet_mentions(record, uri, text)
         self._entity_mentions(record, uri)
 
@@ -685,7 +451,8 @@ class _Accumulator:
         for facet in facets:
             if not isinstance(facet, Mapping) or not isinstance(facet.get("features"), list):
                 continue
-            index = facet.get("index") if isinstance(facet.get("index"), Mapping) else {}
+            found_index = facet.get("index")
+            index: Mapping[str, Any] = found_index if isinstance(found_index, Mapping) else {}
             start, end = index.get("byteStart"), index.get("byteEnd")
             for feature in facet["features"]:
                 if not isinstance(feature, Mapping):
@@ -696,7 +463,7 @@ class _Accumulator:
                 if not isinstance(did, str) or not did.startswith("did:"):
                     self.ledger.add(self.origin, "mention", "mention facet without a DID", 1)
                     continue
-                self.mentions.append((uri, did))
+                self.posts.mention(uri, did)
                 self.seen_dids.add(did)
                 span = (
                     encoded[start:end]
@@ -706,7 +473,10 @@ class _Accumulator:
                 if span.startswith(b"@"):
                     shown = span[1:].decode("utf-8", "replace").strip()
                     if shown:
-                        self.seen_handles[did] = shown
+                        shown_before = self.seen_handles.setdefault(did, [])
+                        if shown in shown_before:
+                            shown_before.remove(shown)
+                        shown_before.append(shown)
                 else:
                     self.ledger.add(
                         self.origin,
@@ -737,7 +507,7 @@ class _Accumulator:
                     1,
                 )
                 continue
-            self.mentions.append((uri, did))
+            self.posts.mention(uri, did)
             self.seen_dids.add(did)
 
     # ---------------------------------------------------------------- tables
@@ -778,27 +548,12 @@ class _Accumulator:
                 ).array,
             }
         )
-        posts = pd.DataFrame(
-            self.posts,
-            columns=[
-                "post_id",
-                "created_at",
-                "rkey",
-                "kind",
-                "parent_id",
-                "parent_author",
-                "root_id",
-                "root_author",
-                "text",
-            ],
+        created = self._times(self.posts.created_at, self.post_rkeys, "post")
+        posts = schema.posts_table(
+            self.posts.frame(created), errors="coerce", origin=self.origin
         )
-        posts["created_at"] = self._times(
-            posts["created_at"].tolist(), posts["rkey"].tolist(), "post"
-        ).array
-        posts["author"] = ego
-        posts["visibility"] = "public"  # every repo record is public
-        posts = posts.drop(columns="rkey")
-        posts = schema.posts_table(posts, errors="coerce", origin=self.origin)
+        mentions = self.posts.mentions()
+        self.posts.release()
         likes = pd.DataFrame(
             {
                 "actor": [ego] * len(self.likes),
@@ -815,22 +570,16 @@ class _Accumulator:
             self.origin, "like", "createdAt not a timestamp and key not a TID", int(no_time.sum())
         )
         likes = likes[~no_time].reset_index(drop=True)
-        mentions = pd.DataFrame(self.mentions, columns=["post_id", "target"])
         follows = schema.follows_table(follows, origin=self.origin, errors="coerce")
-        dids = sorted(self.seen_dids - {ego})
+        dids = [ego, *sorted(self.seen_dids - {ego})]
+        shown = [self.seen_handles.get(d, []) for d in dids]
         accounts = pd.DataFrame(
             {
-                "account_id": [ego, *dids],
-                "handle": [self.seen_handles.get(ego)] + [self.seen_handles.get(d) for d in dids],
-                "display_name": [self.display_name] + [None] * len(dids),
+                "account_id": dids,
+                "handle": [h[-1] if h else None for h in shown],
+                "display_name": [self.display_name] + [None] * (len(dids) - 1),
+                "aliases": [h[:-1] for h in shown],  # handles shown earlier
             }
-        )
-        logger.debug(
-            "bluesky %s: %d follows, %d posts, %d likes",
-            ego,
-            len(follows),
-            len(posts),
-            len(likes),
         )
         return Archive(
             follows=follows,

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import logging
 import os
+import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -23,11 +20,11 @@ from ..exceptions import (
     InvalidArgumentError,
     MissingColumnsError,
 )
+from ..identity import IdentityIndex, home_host, host_of, standalone_id
 from ..ledger import Ledger
+from ._container import ExportFiles
 
-__all__ = ["add_followers"]
-
-logger = logging.getLogger("engagemetrics")
+__all__ = ["AccountEntry", "EntryMapper", "add_followers", "read_account_csv"]
 
 _FORMATS = ("csv", "bluesky", "mastodon", "table")
 # Column names tried, in order, for the follower's id in a CSV or a DataFrame.
@@ -51,8 +48,8 @@ _NAME_COLUMNS = ("display_name", "displayname", "name")
 
 
 @dataclass
-class _Follower:
-    """One follower as the input gives it, before it is mapped to the archive's ids."""
+class AccountEntry:
+    """One account of a follow list as the input gives it, before it is mapped to an id."""
 
     value: str | None = None  # a bare id, handle or acct (CSV, DataFrame)
     did: str | None = None  # Bluesky
@@ -119,7 +116,7 @@ def add_followers(
 
     Notes
     -----
-    Identity follows the archive's id space (METRICS.md section 1):
+    Identity follows the archive's id space (docs/definitions.md, "The canonical tables"):
 
     * **Bluesky**: by DID. A CSV value that is a handle is taken only when the
       archive knows that handle's DID (its accounts table); else it is counted.
@@ -159,31 +156,43 @@ def add_followers(
     >>> len(a.follows), len(b.follows)
     (2, 4)
     """
-    ego = archive.require_ego()
+    archive.require_ego()
     if format is not None and format not in _FORMATS:
         raise InvalidArgumentError(
             f"format must be one of {_FORMATS} or None (detect), got {format!r}"
         )
+    return add_parsed_followers(archive, _inputs(followers, format, source))
+
+
+def add_parsed_followers(archive: Archive, inputs: Iterable[tuple[str, list[Any]]]) -> Archive:
+    """:func:`add_followers` on inputs already parsed: ``(name, entries)`` per input.
+
+    The Mastodon reader uses it for the followers CSV it finds inside an export.
+    """
+    ego = archive.require_ego()
     ledger = Ledger()
-    entries: list[tuple[str, _Follower]] = []
-    info: list[tuple[str, str | None, str | None]] = []
-    for name, parsed in _inputs(followers, format, source):
+    entries: list[tuple[str, AccountEntry]] = []
+    rows: list[tuple[str, str | None, str | None, list[str]]] = []
+    for name, parsed in inputs:
         for item in parsed:
             if isinstance(item, _Subject):
                 _check_subject(item, archive, name)
                 # A repo never names its owner's handle; the page's subject does.
-                info.append((ego, item.handle, item.display_name))
+                rows.append((ego, item.handle, item.display_name, []))
             else:
                 entries.append((name, item))
-    mapper = _Mapper(archive)
+    mapper = EntryMapper.of(archive)
     seen: set[str] = set()
     existing = set(archive.followers())
     for name, follower in entries:
-        account_id, reason = mapper.resolve(follower)
+        account_id, reason, matched = mapper.map(follower)
         if account_id is None:
             ledger.add(name, "follower", reason or "no id")
             continue
-        info.append((account_id, mapper.handle_of(follower), follower.display_name))
+        if not matched:
+            mapper.index.add(account_id, handle=mapper.handle_of(follower))
+        forms = [f for f in mapper.forms(follower) if f != account_id]
+        rows.append((account_id, mapper.handle_of(follower), follower.display_name, forms))
         if account_id == ego:
             ledger.add(name, "follower", "the ego itself (a self-follow is not added)")
         elif account_id in seen:
@@ -192,7 +201,9 @@ def add_followers(
             ledger.add(name, "follower", "already in the archive's follows")
         else:
             seen.add(account_id)
-    frame = pd.DataFrame(info, columns=["account_id", "handle", "display_name"])
+            if not matched:
+                ledger.add(name, "follower", UNMATCHED.format(side="follower"), action="flagged")
+    frame = pd.DataFrame(rows, columns=["account_id", "handle", "display_name", "aliases"])
     result = archive.with_followers(frame)
     # with_followers adds only the new ones; the ledger says why the others were not added.
     book = Ledger()
@@ -221,22 +232,21 @@ def _inputs(
         yield source or "followers", _from_json(followers, format, source or "followers")
         return
     if isinstance(followers, (str, os.PathLike)):
-        path = Path(followers)
-        if not path.exists():
-            raise FileNotFoundError(f"{path}: no such file or folder")
-        if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".json", ".csv")
-            )
-            if not files:
+        # A file, or a folder or zip of saved pages: read through the export container.
+        parsed: list[tuple[str, list[Any]]] = []
+        with ExportFiles(followers) as files:
+            members = files.names()
+            if files.kind != "file":
+                members = [n for n in members if n.lower().endswith((".json", ".csv"))]
+            if not members:
                 raise EmptyInputError(
-                    f"{path} holds no .json or .csv file of followers; expected saved "
+                    f"{followers} holds no .json or .csv file of followers; expected saved "
                     "getFollowers / followers API pages or a CSV"
                 )
-            for file in files:
-                yield from _inputs(file, format, source)
-            return
-        yield source or path.name, _from_file(path, format, source or path.name)
+            for member in members:
+                label = source or posixpath.basename(member)
+                parsed.append((label, _from_member(files, member, format, label)))
+        yield from parsed
         return
     if isinstance(followers, (list, tuple)):
         if followers and all(isinstance(x, Mapping) for x in followers):
@@ -253,24 +263,23 @@ def _inputs(
     )
 
 
-def _from_file(path: Path, format: str | None, name: str) -> list[Any]:
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise EmptyInputError(f"{path} is empty; expected followers (CSV or API JSON)")
-    text = raw.decode("utf-8-sig", errors="replace")
+def _from_member(files: ExportFiles, member: str, format: str | None, name: str) -> list[Any]:
+    """The followers of one saved file: API pages (JSON) or a CSV."""
+    text = files.read_text(member)
+    if not text.strip():
+        raise EmptyInputError(
+            f"{files.label(member)} is empty; expected followers (CSV or API JSON)"
+        )
     is_json = format in ("bluesky", "mastodon") or (
-        format is None and (path.suffix.lower() == ".json" or text.lstrip()[:1] in "[{")
+        format is None and (member.lower().endswith(".json") or text.lstrip()[:1] in "[{")
     )
     if is_json:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CorruptExportError(
-                f"{path} is not valid JSON ({exc.msg} at line {exc.lineno}); expected a saved "
-                "app.bsky.graph.getFollowers page or a Mastodon /followers response"
-            ) from exc
+        data = files.read_json(
+            member,
+            expected="a saved app.bsky.graph.getFollowers page or a Mastodon /followers response",
+        )
         return _from_json(data, format, name)
-    return _from_csv(text, name)
+    return read_account_csv(text, name)
 
 
 def _from_json(data: Any, format: str | None, name: str) -> list[Any]:
@@ -292,23 +301,23 @@ def _from_json(data: Any, format: str | None, name: str) -> list[Any]:
         for item in data["followers"]:
             if isinstance(item, Mapping):
                 out.append(
-                    _Follower(
+                    AccountEntry(
                         did=_str(item.get("did")),
                         handle=_str(item.get("handle")),
                         display_name=_str(item.get("displayName")),
                     )
                 )
             else:
-                out.append(_Follower())
+                out.append(AccountEntry())
         return out
     if isinstance(data, list) and format in (None, "mastodon"):
         out = []
         for item in data:
             if not isinstance(item, Mapping):
-                out.append(_Follower())
+                out.append(AccountEntry())
                 continue
             out.append(
-                _Follower(
+                AccountEntry(
                     uri=_str(item.get("uri")),
                     acct=_str(item.get("acct")),
                     url=_str(item.get("url")),
@@ -325,8 +334,47 @@ def _from_json(data: Any, format: str | None, name: str) -> list[Any]:
     )
 
 
-def _from_csv(text: str, name: str) -> list[Any]:
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+def read_account_csv(text: str, name: str) -> list[AccountEntry]:
+    """The accounts of a follow-list CSV: one per row, header optional.
+
+    A header row is recognised by a column named like an account (``Account address``,
+    Mastodon's; ``did``, ``account_id``, ``id``, ``acct``, ``handle``, ...), and then
+    ``handle`` and ``display_name`` columns are read too; without one, column 0 holds
+    the accounts (Mastodon's 2-column and header-less exports, Pleroma, Takahe). An
+    empty cell gives an entry without a value (the caller counts it).
+
+    Parameters
+    ----------
+    text : str
+        The CSV.
+    name : str
+        The file's name, for messages.
+
+    Returns
+    -------
+    list of AccountEntry
+
+    Raises
+    ------
+    EmptyInputError
+        The text holds no row.
+    CorruptExportError
+        It is not readable CSV, or has a header that names no account column.
+
+    Examples
+    --------
+    >>> [e.value for e in read_account_csv(
+    ...     "Account address,Show boosts\\nbob@mastodon.social,true\\n,false\\n", "f.csv")]
+    ['bob@mastodon.social', None]
+    >>> [e.value for e in read_account_csv("carol@other.example,true,false,\\n", "f.csv")]
+    ['carol@other.example']
+    """
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise CorruptExportError(
+            f"{name} is not a readable CSV file ({exc}); expected one account per row"
+        ) from exc
     if not rows:
         raise EmptyInputError(f"{name} has no rows; expected one follower per row")
     header = [c.strip().lower() for c in rows[0]]
@@ -346,7 +394,7 @@ def _from_csv(text: str, name: str) -> list[Any]:
     for row in body:
         value = row[id_col].strip() if id_col < len(row) else ""
         out.append(
-            _Follower(
+            AccountEntry(
                 value=value or None,
                 handle=_cell(row, handle_col),
                 display_name=_cell(row, name_col),
@@ -376,7 +424,7 @@ def _from_table(frame: pd.DataFrame, name: str) -> list[Any]:
     out = []
     for i, value in enumerate(ids.astype(object)):
         out.append(
-            _Follower(
+            AccountEntry(
                 value=None if pd.isna(value) else str(value),
                 handle=_str(handles.iloc[i]) if handles is not None else None,
                 display_name=_str(names.iloc[i]) if names is not None else None,
@@ -394,33 +442,37 @@ def _check_subject(subject: _Subject, archive: Archive, name: str) -> None:
 
 
 # --------------------------------------------------------------------------- identity
-class _Mapper:
-    """Maps a follower of the input to an account id of the archive's id space."""
+#: Ledger reason of a follow-list entry kept under its own form (``side``: following, follower).
+UNMATCHED = "{side} entry matched to no account seen in the archive (kept as given)"
 
-    def __init__(self, archive: Archive) -> None:
-        self.platform = archive.platform
-        self.ego = archive.ego or ""
-        accounts = archive.accounts
-        self.ids = set(accounts["account_id"].dropna().tolist())
-        self.ids |= set(archive.follows["source"].tolist()) | set(archive.follows["target"])
-        known = accounts.dropna(subset=["handle"])
-        self.by_handle = {
-            _key(h): i for h, i in zip(known["handle"], known["account_id"], strict=True)
-        }
-        self.ego_host = self._ego_host(accounts)
 
-    def _ego_host(self, accounts: pd.DataFrame) -> str | None:
-        row = accounts[accounts["account_id"] == self.ego]
-        handle = row["handle"].iloc[0] if len(row) else None
-        if isinstance(handle, str) and "@" in handle.strip("@"):
-            return handle.strip("@").split("@", 1)[1].lower()
-        host = _host(self.ego)
-        return host or None
+class EntryMapper:
+    """Maps an entry of a follow list to an account id of an export's id space.
 
-    def handle_of(self, f: _Follower) -> str | None:
-        if self.platform == "mastodon":
-            return self._full_acct(f.acct or f.handle, f.url) or f.handle
-        return f.handle
+    Every form the entry carries (an actor URI, an acct, a DID, a handle, a profile URL)
+    is looked up in the export's accounts by the identity rules of its platform
+    (:mod:`engagemetrics.identity`); the first that meets an account gives its canonical
+    id. An entry that meets none keeps a form that can be an id of its own (for
+    Mastodon its full ``user@host``, the form a following CSV gives, so that the same
+    person meets across lists), else it cannot be placed.
+
+    Parameters
+    ----------
+    index : IdentityIndex
+        The accounts known so far (the mapper adds none by itself).
+    ego_host : str, optional
+        The ego's server, which completes a Mastodon acct written without a host.
+    """
+
+    def __init__(self, index: IdentityIndex, ego_host: str | None = None) -> None:
+        self.index = index
+        self.platform = index.platform
+        self.ego_host = ego_host
+
+    @classmethod
+    def of(cls, archive: Archive) -> EntryMapper:
+        """A mapper over an archive's accounts and every id its tables use."""
+        return cls(archive._identity_index(), ego_host=_ego_host(archive))
 
     def _full_acct(self, acct: str | None, url: str | None) -> str | None:
         if not acct:
@@ -428,41 +480,62 @@ class _Mapper:
         acct = acct.strip().lstrip("@")
         if "@" in acct:
             return acct
-        host = _host(url) if url else self.ego_host
+        host = host_of(url) if url else self.ego_host
         return f"{acct}@{host}" if host else None
 
-    def resolve(self, f: _Follower) -> tuple[str | None, str | None]:
-        """(account id, None) or (None, the reason it cannot be mapped)."""
-        if self.platform == "bluesky":
-            did = f.did or (f.value if f.value and f.value.startswith("did:") else None)
-            if did:
-                return did, None
-            handle = f.handle or f.value
-            if handle and _key(handle) in self.by_handle:
-                return self.by_handle[_key(handle)], None
-            return None, "handle not resolvable to a DID offline (identity is by DID)"
+    def forms(self, entry: AccountEntry) -> list[str]:
+        """Every form of the entry, the most telling first."""
         if self.platform == "mastodon":
-            if f.uri and f.uri in self.ids:
-                return f.uri, None
-            value = f.value
-            if value and value.startswith(("https://", "http://")):
-                return value, None
-            acct = self._full_acct(f.acct or value, f.url)
-            if acct is None:
-                return None, "acct without a domain, and the ego's server is unknown"
-            # A known handle maps to the id the reader chose (a URI where the export
-            # revealed one); otherwise the full acct is the id, as in the reader.
-            return self.by_handle.get(_key(acct), acct), None
-        value = f.value or f.did or f.acct or f.handle
-        if not value:
-            return None, "no id"
-        if value in self.ids:
-            return value, None
-        if _key(value) in self.by_handle:
-            return self.by_handle[_key(value)], None
-        if self.platform == "twitter" and not value.isdigit():
-            return None, "screen name not resolvable to an X account id offline"
-        return value, None
+            value = entry.value
+            if value and not value.startswith(("https://", "http://")):
+                value = self._full_acct(value, None) or value
+            found = [entry.uri, self._full_acct(entry.acct, entry.url), value, entry.url]
+        elif self.platform == "bluesky":
+            found = [entry.did, entry.value, entry.handle]
+        else:
+            found = [entry.value, entry.did, entry.acct, entry.handle]
+        out: list[str] = []
+        for form in found:
+            if form and form.strip() and form.strip() not in out:
+                out.append(form.strip())
+        return out
+
+    def handle_of(self, entry: AccountEntry) -> str | None:
+        """The handle the entry shows (for Mastodon, the full ``user@host``)."""
+        if self.platform == "mastodon":
+            return self._full_acct(entry.acct or entry.handle or entry.value, entry.url) or (
+                entry.handle
+            )
+        return entry.handle
+
+    def map(self, entry: AccountEntry) -> tuple[str | None, str | None, bool]:
+        """``(id, None, True)`` for a known account; ``(id, None, False)`` for a form kept
+        as an id of its own; ``(None, why, False)`` when it cannot be placed."""
+        forms = self.forms(entry)
+        for form in forms:
+            found = self.index.resolve(form)
+            if found is not None:
+                return found, None, True
+        if not forms:
+            return None, "no id", False
+        if self.platform == "mastodon":
+            # the acct (what a CSV names), else the actor URI; a profile URL is no id
+            forms = [f for f in forms if f != entry.url] or forms
+            forms.sort(key=lambda f: f.startswith(("https://", "http://")))
+        reason = None
+        for form in forms:
+            account_id, why = standalone_id(self.platform, form)
+            if account_id is not None:
+                return account_id, None, False
+            reason = reason or why
+        return None, reason, False
+
+
+def _ego_host(archive: Archive) -> str | None:
+    accounts = archive.accounts
+    row = accounts[accounts["account_id"] == archive.ego]
+    handle = row["handle"].iloc[0] if len(row) else None
+    return home_host(archive.ego or "", handle if isinstance(handle, str) else None)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -476,17 +549,6 @@ def _cell(row: list[str], col: int | None) -> str | None:
     if col is None or col >= len(row):
         return None
     return _str(row[col])
-
-
-def _key(handle: str) -> str:
-    return handle.strip().lstrip("@").lower()
-
-
-def _host(uri: str) -> str:
-    try:
-        return (urlsplit(uri).hostname or "").lower()
-    except ValueError:
-        return ""
 
 
 def _looks_like_id(value: str) -> bool:

@@ -1,6 +1,6 @@
 """Reader for the follow lists of an Instagram (or Threads) "Download your information" export.
 
-The JSON export (a zip, or its unpacked folder; ``../shared/FORMATS.md`` section 4)
+The JSON export (a zip, or its unpacked folder; ``docs/importers.md``)
 holds ``connections/followers_and_following/`` (older exports:
 ``followers_and_following/``) with ``followers_1.json``, ``followers_2.json``, ...
 and ``following.json``. Threads data ships in the same export under
@@ -40,11 +40,10 @@ fixtures; not verified against a real export) are read with the same rules when
 
 from __future__ import annotations
 
-import json
-import logging
 import os
 import posixpath
 import re
+import warnings
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -52,13 +51,11 @@ from urllib.parse import unquote, urlsplit
 import pandas as pd
 
 from ..archive import Archive
-from ..exceptions import CorruptExportError, InvalidArgumentError
+from ..exceptions import CorruptExportError, DataQualityWarning, InvalidArgumentError
 from ..ledger import Ledger
-from ._container import ExportFiles
+from ._container import ExportFiles, export_date, opened
 
 __all__ = ["can_read", "read_instagram_export", "repair_mojibake", "username_of"]
-
-logger = logging.getLogger("engagemetrics")
 
 _EXPORT_NAME = re.compile(r"instagram-(?P<user>[A-Za-z0-9._]+)-(?P<date>\d{4}-\d{2}-\d{2})-")
 _FOLLOWERS = re.compile(r"^followers(?:_\d+)?\.json$")
@@ -174,7 +171,7 @@ def username_of(record: Any) -> str | None:
     Parameters
     ----------
     record : dict
-        One item of a followers / following list (any shape of FORMATS.md section 4).
+        One item of a followers / following list (any of the shapes listed in the module docstring).
 
     Returns
     -------
@@ -269,30 +266,36 @@ def _describe(data: Any) -> str:
 
 
 def _load_json(files: ExportFiles, name: str) -> Any:
-    text = files.read_text(name)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CorruptExportError(
-            f"{files.path}:{name} is not valid JSON ({exc.msg} at line {exc.lineno}, column "
-            f"{exc.colno}); expected an Instagram relationship list. The file is truncated "
-            "or damaged: download your information again (format JSON, not HTML)"
-        ) from exc
+    return files.read_json(
+        name, expected="an Instagram relationship list (download your information in JSON format)"
+    )
 
 
 def _in_dir(name: str, directory: str) -> bool:
     return directory in name.split("/")[:-1]
 
 
-def _follow_files(files: ExportFiles, platform: str) -> tuple[list[str], list[str]]:
+def _follow_files(
+    files: ExportFiles, platform: str, duplicates: list[str] | None = None
+) -> tuple[list[str], list[str]]:
+    """The followers and following files of ``platform``; a file that another part of a
+    download in several zips holds again goes to ``duplicates`` (read once)."""
     followers: list[str] = []
     following: list[str] = []
+    seen: set[str] = set()
     for name in files.names():
         base = posixpath.basename(name).lower()
         threads = _in_dir(name, _THREADS_DIR)
         instagram = any(_in_dir(name, d) for d in _FOLLOW_DIRS) and not threads
         if (platform == "threads" and not threads) or (platform == "instagram" and not instagram):
             continue
+        if _FOLLOWERS.match(base) or _FOLLOWING.match(base):
+            inner = files.inner_name(name)
+            if inner in seen:
+                if duplicates is not None:
+                    duplicates.append(name)
+                continue
+            seen.add(inner)
         if _FOLLOWERS.match(base):
             followers.append(name)
         elif _FOLLOWING.match(base):
@@ -355,7 +358,9 @@ def can_read(files: ExportFiles) -> str | None:
     return None
 
 
-def _personal_info(files: ExportFiles, platform: str) -> tuple[str | None, str | None]:
+def _personal_info(
+    files: ExportFiles, platform: str, ledger: Ledger
+) -> tuple[str | None, str | None]:
     """(username, display name) from personal_information.json, if present."""
     names = files.names()
     candidates = [n for n in names if posixpath.basename(n) == "personal_information.json"]
@@ -372,7 +377,11 @@ def _personal_info(files: ExportFiles, platform: str) -> tuple[str | None, str |
         try:
             data = _load_json(files, name)
         except CorruptExportError:
-            logger.warning("instagram: %s is not valid JSON; ego not taken from it", name)
+            ledger.add(
+                posixpath.basename(name),
+                "file",
+                "not valid JSON: the owner's username not taken from it",
+            )
             continue
         users = data.get("profile_user") if isinstance(data, Mapping) else None
         if isinstance(users, Mapping):
@@ -405,8 +414,10 @@ def read_instagram_export(
     Parameters
     ----------
     path : str, path or ExportFiles
-        The downloaded zip (``instagram-<user>-<date>-<hash>.zip``) or its folder
-        (JSON format).
+        The downloaded zip (``instagram-<user>-<date>-<hash>.zip``), its folder (JSON
+        format), or a folder holding the several zips of one large download (their
+        ``followers_1.json``, ``followers_2.json``, ... are read together; a file two
+        parts both hold is read once).
     ego : str, optional
         The owner's username, when the export does not say it.
     platform : {"auto", "instagram", "threads"}
@@ -425,7 +436,14 @@ def read_instagram_export(
         If a follow list is not valid JSON or not a list of records, or if the export
         holds no follow list of the requested platform.
     InvalidArgumentError
-        If ``platform`` is not one of the choices.
+        If ``platform`` is not one of the choices, or the folder holds the downloads of
+        different accounts or dates.
+
+    Warns
+    -----
+    DataQualityWarning
+        The export does not name its owner and no ``ego=`` is given: the ego is the
+        placeholder ``"ego"`` (the ledger says so too).
 
     Notes
     -----
@@ -456,12 +474,8 @@ def read_instagram_export(
         )
     if ego is not None and (not isinstance(ego, str) or not ego.strip()):
         raise InvalidArgumentError(f"ego must be a username (non-empty str), got {ego!r}")
-    files = path if isinstance(path, ExportFiles) else ExportFiles(path)
-    try:
+    with opened(path) as files:
         return _read(files, ego=ego, platform=platform)
-    finally:
-        if not isinstance(path, ExportFiles):
-            files.close()
 
 
 def _read(files: ExportFiles, *, ego: str | None, platform: str) -> Archive:
@@ -474,28 +488,39 @@ def _read(files: ExportFiles, *, ego: str | None, platform: str) -> Archive:
             "connections/followers_and_following/followers_1.json and following.json "
             "(request the export in JSON format, with 'Followers and following' selected)"
         )
-    followers_files, following_files = _follow_files(files, chosen)
+    duplicates: list[str] = []
+    followers_files, following_files = _follow_files(files, chosen, duplicates)
     if not followers_files and not following_files:
         raise CorruptExportError(
             f"{files.path} holds no {chosen} follow list (followers_*.json / following.json)"
         )
     ledger = Ledger()
-    match = _EXPORT_NAME.search(files.path.name)
-    info_user, info_name = _personal_info(files, chosen)
+    for name in duplicates:
+        ledger.add(
+            posixpath.basename(name),
+            "file",
+            "the same follow list again in another part of the download (read once)",
+        )
+    names = [p.name for p in files.sources] + files.names()
+    match = next((m for m in map(_EXPORT_NAME.search, names) if m), None)
+    downloads = {m.group("user", "date") for m in map(_EXPORT_NAME.search, names) if m}
+    if len(downloads) > 1:
+        raise InvalidArgumentError(
+            f"{files.path} holds Instagram downloads of different accounts or dates "
+            f"({', '.join('-'.join(d) for d in sorted(downloads))}); load one at a time (the "
+            "zips of one download share the account and the date in their names)"
+        )
+    info_user, info_name = _personal_info(files, chosen, ledger)
     if ego is None:
         ego = info_user or (match.group("user") if match else None)
         if ego is None:
             ego = "ego"
-            ledger.add(
-                files.path.name,
-                "ego",
-                "the export does not name its owner: ego is the placeholder 'ego' (pass ego=)",
-                action="flagged",
+            message = (
+                "the export does not name its owner: ego is the placeholder 'ego' (pass ego=)"
             )
-            logger.warning("instagram: owner not found in the export; ego is 'ego'")
-    exported_at = None
-    if match:
-        exported_at = pd.Timestamp(match.group("date"), tz="UTC")
+            ledger.add(files.path.name, "ego", message, action="flagged")
+            warnings.warn(f"{files.path}: {message}", DataQualityWarning, stacklevel=3)
+    exported_at = export_date(files, _EXPORT_NAME, "%Y-%m-%d")
 
     sources: list[str] = []
     targets: list[str] = []
@@ -521,7 +546,9 @@ def _read(files: ExportFiles, *, ego: str | None, platform: str) -> Archive:
         repaired,
         action="flagged",
     )
-    _count_other_files(files, chosen, set(followers_files) | set(following_files), ledger)
+    _count_other_files(
+        files, chosen, set(followers_files) | set(following_files) | set(duplicates), ledger
+    )
 
     stamp = pd.to_numeric(pd.Series(times, dtype=object), errors="coerce")
     bad_time = stamp.isna() & pd.Series([t is not None for t in times], dtype=bool)
@@ -572,15 +599,25 @@ def _raw_username(record: Any) -> str | None:
     return None
 
 
+def _ext(name: str) -> str:
+    return posixpath.splitext(name)[1].lower()
+
+
 def _count_other_files(
     files: ExportFiles, platform: str, read: set[str], ledger: Ledger
 ) -> None:
     """Count the records of relationship files that are not follow edges, and other files."""
     not_read = 0
+    counted: set[str] = set()
     for name in files.names():
         if name in read:
             continue
         base = posixpath.basename(name)
+        inner = files.inner_name(name)
+        if inner in counted and _ext(base) == ".json":
+            ledger.add(base, "file", "the same file again in another part of the download")
+            continue
+        counted.add(inner)
         stem, ext = posixpath.splitext(base)
         if base == "personal_information.json":
             continue  # read for the ego's username

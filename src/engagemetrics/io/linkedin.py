@@ -1,7 +1,7 @@
 """Reader for LinkedIn's ``Connections.csv`` (alone, or in the data-export zip).
 
 LinkedIn's export (``Basic_LinkedInDataExport_MM-DD-YYYY.zip`` or ``Complete_...zip``,
-``../shared/FORMATS.md`` section 5) holds ``Connections.csv`` in one of two formats:
+``docs/importers.md``) holds ``Connections.csv`` in one of two formats:
 
 * current (about 2020 on): a ``Notes:`` preamble, then
   ``First Name,Last Name,URL,Email Address,Company,Position,Connected On`` with dates
@@ -34,70 +34,24 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 import os
 import posixpath
 import re
-from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 
 from ..archive import Archive
 from ..exceptions import CorruptExportError, InvalidArgumentError
+from ..identity import normalise_profile_url
 from ..ledger import Ledger
-from ._container import ExportFiles
+from ._container import ExportFiles, export_date, opened
 
 __all__ = ["can_read", "normalise_profile_url", "read_linkedin_export"]
 
-logger = logging.getLogger("engagemetrics")
-
-_EXPORT_NAME = re.compile(r"LinkedInDataExport_(\d{2})-(\d{2})-(\d{4})", re.IGNORECASE)
+_EXPORT_NAME = re.compile(r"LinkedInDataExport_(\d{2}-\d{2}-\d{4})", re.IGNORECASE)
 _HEADER_KEYS = ("first name", "last name", "connected on")
 _CURRENT_DATE = "%d %b %Y"
 _DATE_2018 = "%m/%d/%y, %I:%M %p"
-
-
-def normalise_profile_url(url: str | None) -> str | None:
-    """A LinkedIn profile URL in one canonical form, or None when it is not one.
-
-    The scheme becomes ``https``, any ``*.linkedin.com`` host ``www.linkedin.com``;
-    query, fragment and trailing slash go; the path's first two segments
-    (``in/<slug>``) are percent-decoded and lower-cased.
-
-    Parameters
-    ----------
-    url : str or None
-
-    Returns
-    -------
-    str or None
-        ``https://www.linkedin.com/in/<slug>``, or None for an empty or non-LinkedIn URL.
-
-    Examples
-    --------
-    >>> normalise_profile_url("http://uk.linkedin.com/in/Bob-Sacheli/?trk=x#top")
-    'https://www.linkedin.com/in/bob-sacheli'
-    >>> normalise_profile_url("https://www.linkedin.com/in/j%C3%BCrgen-m")
-    'https://www.linkedin.com/in/jürgen-m'
-    >>> normalise_profile_url("") is None
-    True
-    """
-    if not isinstance(url, str) or not url.strip():
-        return None
-    text = url.strip()
-    if "://" not in text:
-        text = "https://" + text
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    host = (parts.hostname or "").lower()
-    if not (host == "linkedin.com" or host.endswith(".linkedin.com")):
-        return None
-    segments = [s for s in unquote(parts.path).split("/") if s]
-    if len(segments) < 2:
-        return None
-    return f"https://www.linkedin.com/{segments[0].lower()}/{segments[1].lower()}"
 
 
 def _name_id(first: str, last: str) -> str | None:
@@ -174,7 +128,7 @@ def _parse_dates(values: list[str]) -> pd.Series:
     return current.fillna(old)
 
 
-def _profile_name(files: ExportFiles) -> str | None:
+def _profile_name(files: ExportFiles, ledger: Ledger) -> str | None:
     hits = [n for n in files.names() if posixpath.basename(n).lower() == "profile.csv"]
     if not hits:
         return None
@@ -182,7 +136,9 @@ def _profile_name(files: ExportFiles) -> str | None:
         reader = csv.DictReader(io.StringIO(files.read_text(hits[0]), newline=""))
         row = next(reader, None)
     except (csv.Error, CorruptExportError):
-        logger.warning("linkedin: Profile.csv is not readable; ego display name unknown")
+        ledger.add(
+            posixpath.basename(hits[0]), "file", "not readable: the ego's display name unknown"
+        )
         return None
     if not row:
         return None
@@ -237,12 +193,8 @@ def read_linkedin_export(
     """
     if ego is not None and (not isinstance(ego, str) or not ego.strip()):
         raise InvalidArgumentError(f"ego must be a non-empty string, got {ego!r}")
-    files = path if isinstance(path, ExportFiles) else ExportFiles(path)
-    try:
+    with opened(path) as files:
         return _read(files, ego=ego or "ego")
-    finally:
-        if not isinstance(path, ExportFiles):
-            files.close()
 
 
 def _read(files: ExportFiles, *, ego: str) -> Archive:
@@ -319,7 +271,7 @@ def _read(files: ExportFiles, *, ego: str) -> Archive:
         {
             "account_id": [ego, *ids],
             "handle": [None, *handles],
-            "display_name": [_profile_name(files), *names],
+            "display_name": [_profile_name(files, ledger), *names],
         }
     )
     _count_other_files(files, member, ledger)
@@ -328,7 +280,7 @@ def _read(files: ExportFiles, *, ego: str) -> Archive:
         accounts=accounts,
         ego=ego,
         platform="linkedin",
-        exported_at=_exported_at(files),
+        exported_at=export_date(files, _EXPORT_NAME, "%m-%d-%Y"),
         ledger=ledger.to_frame(),
         unknown={
             "posts": "a LinkedIn export has no post log that engagemetrics reads",
@@ -336,17 +288,6 @@ def _read(files: ExportFiles, *, ego: str) -> Archive:
             "interactions",
         },
     )
-
-
-def _exported_at(files: ExportFiles) -> pd.Timestamp | None:
-    match = _EXPORT_NAME.search(files.path.name)
-    if not match:
-        return None
-    month, day, year = match.groups()
-    try:
-        return pd.Timestamp(year=int(year), month=int(month), day=int(day), tz="UTC")
-    except ValueError:
-        return None
 
 
 def _count_other_files(files: ExportFiles, member: str, ledger: Ledger) -> None:

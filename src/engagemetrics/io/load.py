@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import importlib
-import logging
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from ..archive import Archive
-from ..exceptions import InvalidArgumentError, UnknownFormatError
+from ..exceptions import ExportPartError, InvalidArgumentError, UnknownFormatError
 from ._container import ExportFiles
 
 __all__ = ["FORMATS", "load"]
 
-logger = logging.getLogger("engagemetrics")
-
 #: Formats in the order they are tried: (module, reader function). Each module
 #: defines ``can_read(files: ExportFiles) -> str | None`` (None: it can read
-#: them; a string: why not). Research logs come last: their detector is the
-#: loosest (any whitespace-separated text of ids).
+#: them; a string: why not), and may define ``part_of_export(files) -> str | None``
+#: (a message when the files are one piece of an export given alone). Research logs
+#: come last: their detector is the loosest (any whitespace-separated text of ids).
 FORMATS: dict[str, tuple[str, str]] = {
     "twitter": ("engagemetrics.io.twitter", "read_twitter_archive"),
     "mastodon": ("engagemetrics.io.mastodon", "read_mastodon_archive"),
@@ -28,23 +27,49 @@ FORMATS: dict[str, tuple[str, str]] = {
     "research": ("engagemetrics.io.research", "read_research_dataset"),
 }
 
+# Formats whose reader takes a separate following list itself (Mastodon's CSV export).
+_OWN_FOLLOW_LISTS = ("mastodon",)
 
-def load(path: str | os.PathLike[str], *, format: str | None = None, **kwargs: Any) -> Archive:
+
+def load(
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    format: str | None = None,
+    following: Any = None,
+    followers: Any = None,
+    **kwargs: Any,
+) -> Archive:
     """Read any supported export into an :class:`~engagemetrics.Archive`.
 
-    The export is opened once (a folder, a zip or tar.gz, or a single file such as
-    a ``.car``, an activity log, ``Connections.csv`` or ``outbox.json``), then each
-    format's detector is asked in a fixed order: twitter, mastodon, bluesky,
-    instagram, linkedin, research. The first that recognises the files reads them.
+    The export is opened once (a folder, a zip or tar.gz, a single file such as a
+    ``.car``, an activity log, ``Connections.csv`` or ``outbox.json``, or several
+    paths that are parts of one export), then each format's detector is asked in a
+    fixed order: twitter, mastodon, bluesky, instagram, linkedin, research. The first
+    that recognises the files reads them, from the export already opened.
+
+    A folder may hold an export in pieces: the archive zip beside its CSV exports (a
+    Mastodon archive and ``following_accounts.csv``), or the several zips of one
+    Instagram or X download. The archives in the folder are read in place.
 
     Parameters
     ----------
-    path : str or path
-        The export.
+    path : str, path, or a list of them
+        The export, or its parts.
     format : str, optional
         Skip detection and use this reader (one of :data:`FORMATS`).
+    following : str or path, optional
+        A following list kept apart from the export: Mastodon's
+        ``following_accounts.csv`` (Settings > Import and export > Data export). Only
+        for Mastodon, whose archive has no following list; the other platforms' exports
+        hold their own (an :class:`~engagemetrics.InvalidArgumentError` says so).
+    followers : optional
+        The followers an export lacks (Mastodon, Bluesky, an X archive without
+        ``follower.js``): anything :func:`engagemetrics.add_followers` takes (a CSV,
+        saved API pages, a DataFrame). Entries are mapped to the archive's ids; those
+        that match no account are kept as they are and counted in the ledger.
     **kwargs
-        Passed to the reader (e.g. ``ego=`` for LinkedIn, ``handles=`` for Bluesky).
+        Passed to the reader (e.g. ``ego=`` for LinkedIn and X, ``handles=`` for
+        Bluesky).
 
     Returns
     -------
@@ -54,12 +79,18 @@ def load(path: str | os.PathLike[str], *, format: str | None = None, **kwargs: A
     ------
     UnknownFormatError
         No format recognises the export; the message lists every format tried and
-        why it did not fit (a reader module that fails to import is listed with its
-        import error, not raised).
+        why it did not fit.
+    ExportPartError
+        The path is one piece of an export given alone, e.g. Mastodon's
+        ``following_accounts.csv``: the message says how to pass it with its archive.
     InvalidArgumentError
-        ``format`` is not a known format.
+        ``format`` is not a known format, or ``following=``/``followers=`` is given
+        for an export that cannot take it.
     FileNotFoundError
         ``path`` does not exist.
+    ImportError
+        A reader module cannot be imported (a broken installation): it is raised, not
+        taken for a format that does not fit.
 
     Examples
     --------
@@ -74,51 +105,57 @@ def load(path: str | os.PathLike[str], *, format: str | None = None, **kwargs: A
     ...     sorted(err.attempts) == sorted(FORMATS)
     True
     """
-    if format is not None:
-        if format not in FORMATS:
-            raise InvalidArgumentError(
-                f"format must be one of {sorted(FORMATS)}, got {format!r}; or leave it out "
-                "to detect the format"
-            )
-        module, reader = _import(format)
-        if module is None:
-            raise InvalidArgumentError(f"the {format} reader cannot be imported: {reader}")
-        return getattr(module, reader)(path, **kwargs)
-    attempts: dict[str, str] = {}
+    if format is not None and format not in FORMATS:
+        raise InvalidArgumentError(
+            f"format must be one of {sorted(FORMATS)}, got {format!r}; or leave it out "
+            "to detect the format"
+        )
     with ExportFiles(path) as files:
-        chosen = None
-        for name in FORMATS:
-            module, detail = _import(name)
-            if module is None:
-                attempts[name] = f"reader unavailable ({detail})"
-                continue
-            detector = getattr(module, "can_read", None)
-            if detector is None:
-                attempts[name] = "reader has no can_read()"
-                continue
-            try:
-                reason = detector(files)
-            except Exception as exc:  # a probe must not stop the other formats
-                logger.debug("can_read of %s failed on %s", name, path, exc_info=True)
-                reason = f"could not inspect the files ({type(exc).__name__}: {exc})"
-            if reason is None:
-                chosen = (name, getattr(module, detail))
-                break
-            attempts[name] = str(reason)
-    if chosen is None:
-        raise UnknownFormatError(path, attempts)
-    name, read = chosen
-    logger.debug("load %s as %s", path, name)
-    return read(path, **kwargs)
+        name = format if format is not None else _detect(files, path)
+        module = importlib.import_module(FORMATS[name][0])
+        read = getattr(module, FORMATS[name][1])
+        if name in _OWN_FOLLOW_LISTS:
+            kwargs.update(following=following, followers=followers)
+        elif following is not None:
+            raise InvalidArgumentError(
+                f"following= adds a following list kept apart from the export, which only a "
+                f"Mastodon archive needs (following_accounts.csv); a {name} export holds its own "
+                "following list. Leave following= out"
+            )
+        archive: Archive = read(files, **kwargs)
+    if followers is not None and name not in _OWN_FOLLOW_LISTS:
+        if archive.ego is None:
+            raise InvalidArgumentError(
+                f"followers= adds the followers of an account, but this {name} dataset has no "
+                "owner (ego); leave followers= out"
+            )
+        from .followers import add_followers
+
+        archive = add_followers(archive, followers)
+    return archive
 
 
-def _import(name: str) -> tuple[Any, str]:
-    """The reader module and function name, or (None, why it cannot be imported)."""
-    module_name, reader = FORMATS[name]
-    try:
-        module = importlib.import_module(module_name)
-    except Exception as exc:  # a broken or absent reader is one failed attempt, not a crash
-        return None, f"{type(exc).__name__}: {exc}"
-    if not hasattr(module, reader):
-        return None, f"{module_name} has no {reader}()"
-    return module, reader
+def _detect(files: ExportFiles, path: Any) -> str:
+    """The first format whose detector accepts ``files``; else a clear error."""
+    attempts: dict[str, str] = {}
+    modules = {name: importlib.import_module(module) for name, (module, _) in FORMATS.items()}
+    for name, module in modules.items():
+        detector = getattr(module, "can_read", None)
+        if detector is None:
+            attempts[name] = "reader has no can_read()"
+            continue
+        try:
+            reason = detector(files)
+        except ImportError:
+            raise
+        except Exception as exc:  # a probe that fails must not stop the other formats
+            reason = f"could not inspect the files ({type(exc).__name__}: {exc})"
+        if reason is None:
+            return name
+        attempts[name] = str(reason)
+    for module in modules.values():
+        hint = getattr(module, "part_of_export", None)
+        message = hint(files) if hint is not None else None
+        if message:
+            raise ExportPartError(path, message)
+    raise UnknownFormatError(path, attempts)

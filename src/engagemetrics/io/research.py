@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import gzip
-import logging
 import os
 import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,12 +16,16 @@ import pandas as pd
 from .. import schema
 from ..archive import Archive
 from ..exceptions import CorruptExportError, EmptyInputError, InvalidArgumentError
-from ..ledger import Ledger, ledger_of
-from ._container import ExportFiles, progress
+from ..ledger import Ledger, attach_ledger, ledger_of
+from ._container import ExportFiles, opened, progress
 
-__all__ = ["can_read", "read_activity_log", "read_edge_list", "read_research_dataset"]
-
-logger = logging.getLogger("engagemetrics")
+__all__ = [
+    "can_read",
+    "read_activity_log",
+    "read_activity_table",
+    "read_edge_list",
+    "read_research_dataset",
+]
 
 #: SNAP's interaction codes and the canonical interaction kind of each.
 ACTIVITY_KINDS = {"RT": "repost", "MT": "mention", "RE": "reply"}
@@ -46,38 +49,31 @@ _NAMES = (
 
 
 # --------------------------------------------------------------------------- opening
-def _member(path: Any) -> tuple[ExportFiles, str]:
-    """The export container and the one data member in it."""
-    if not isinstance(path, (str, os.PathLike)):
+def _data_member(files: ExportFiles) -> str:
+    """The one data file of the export (the file itself, or the one in a folder or zip)."""
+    if files.kind == "file":
+        return files.names()[0]
+    found = sorted({n for pattern in _NAMES for n in files.find(pattern)})
+    if len(found) != 1:
+        what = "no" if not found else f"{len(found)} ({', '.join(found[:4])})"
+        raise InvalidArgumentError(
+            f"{files.path} holds {what} research data files (*.txt, *.edgelist, *.gz); pass the "
+            "file itself"
+        )
+    return found[0]
+
+
+def _check_path(path: Any) -> None:
+    if not isinstance(path, (str, os.PathLike, ExportFiles)):
         raise InvalidArgumentError(
             f"expected a path to a SNAP-style text file (plain or .gz), got {type(path).__name__}"
         )
-    files = ExportFiles(path)
-    if files.kind == "file":
-        return files, files.names()[0]
-    found = sorted({n for pattern in _NAMES for n in files.find(pattern)})
-    if len(found) != 1:
-        files.close()
-        what = "no" if not found else f"{len(found)} ({', '.join(found[:4])})"
-        raise InvalidArgumentError(
-            f"{path} holds {what} research data files (*.txt, *.edgelist, *.gz); pass the "
-            "file itself"
-        )
-    return files, found[0]
-
-
-def _open_text(files: ExportFiles, name: str) -> IO[bytes]:
-    raw = files.open(name)
-    head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
-    if head == b"\x1f\x8b":  # gzip magic: the name may not say so
-        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
-    return raw
 
 
 def _first_lines(files: ExportFiles, name: str, n: int = 20) -> list[bytes]:
     lines: list[bytes] = []
     try:
-        with _open_text(files, name) as fh:
+        with files.open(name, gunzip=True) as fh:
             for line in fh:
                 line = line.strip()
                 if line and not line.startswith((b"#", b"%")):
@@ -110,9 +106,10 @@ def _chunks(
     bad_lines: list[int],
     chunksize: int,
     fast: bool = False,
+    show: bool = False,
 ) -> Iterator[pd.DataFrame]:
     """Chunks of a whitespace-separated file; lines with too many fields are recorded."""
-    with _open_text(files, name) as fh, warnings.catch_warnings(record=True) as caught:
+    with files.open(name, gunzip=True) as fh, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             reader = pd.read_csv(
@@ -129,8 +126,11 @@ def _chunks(
                 keep_default_na=False,
                 na_values=[""],
             )
-            # A bar of chunks read (tqdm, only when stderr is a terminal).
-            for chunk in progress(reader, desc=f"reading {name} ({chunksize:,} lines a chunk)"):
+            # A bar of chunks read (tqdm), only when asked for.
+            chunks = progress(
+                reader, desc=f"reading {name} ({chunksize:,} lines a chunk)", enabled=show
+            )
+            for chunk in chunks:
                 for w in caught:
                     bad_lines.extend(int(m) for m in _SKIP_RE.findall(str(w.message)))
                 caught.clear()
@@ -153,36 +153,34 @@ def _chunks(
 
 # --------------------------------------------------------------------------- activity log
 def read_activity_log(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | ExportFiles,
     *,
-    as_frame: bool = False,
     chunksize: int = _CHUNK,
-) -> Archive | pd.DataFrame:
-    """Read a SNAP-style interaction log (``userA userB unixtime RT|MT|RE``).
+    show_progress: bool = False,
+) -> Archive:
+    """Read a SNAP-style interaction log (``userA userB unixtime RT|MT|RE``) as an Archive.
 
     One line is one interaction: *A* retweeted (``RT``), mentioned (``MT``) or
     replied to (``RE``) *B* at Unix time ``unixtime`` (SNAP's "Higgs Twitter"
-    dataset). Plain text or gzip; the file is read in chunks.
+    dataset). Plain text or gzip; the file is read in chunks. For the bare
+    interactions with integer ids (the scale path), use :func:`read_activity_table`.
 
     Parameters
     ----------
-    path : str or path
+    path : str, path or ExportFiles
         The log (``higgs-activity_time.txt`` or ``.txt.gz``), or a folder/zip holding
         exactly one such file.
-    as_frame : bool, default False
-        False: an :class:`~engagemetrics.Archive` with ``ego=None``,
-        ``platform="research"`` and the interactions table (string ids, the canonical
-        tables' id type). True: a plain DataFrame with ``actor`` and ``target`` as
-        ``int64`` when every id is an integer (the scale path: integer ids stay
-        integers), ``kind`` (categorical ``repost``/``mention``/``reply``) and
-        ``created_at`` (UTC); the ledger is in ``.attrs["ledger"]``.
     chunksize : int
         Lines per chunk.
+    show_progress : bool, default False
+        Show a progress bar over the chunks (tqdm, on stderr).
 
     Returns
     -------
-    Archive or pandas.DataFrame
-        The interactions table has ``post_id`` missing (the log has no tweet ids).
+    Archive
+        ``ego=None``, ``platform="research"``, the interactions table with string ids
+        (the canonical tables' id type) and ``post_id`` missing (the log has no tweet
+        ids); follows and posts are unknown (see ``archive.coverage``).
 
     Raises
     ------
@@ -191,10 +189,12 @@ def read_activity_log(
         with its number.
     EmptyInputError
         The file holds no data line.
+    InvalidArgumentError
+        ``path`` is not a path, or a folder holds no or several data files.
 
     Notes
     -----
-    The log is taken as published, one interaction per line (METRICS.md section 1):
+    The log is taken as published, one interaction per line (``docs/definitions.md``):
     SNAP writes an ``MT`` line beside every ``RE`` line of the same tweet, and this
     reader does not remove it. Lines with the wrong number of fields, a time that is
     not an integer or an unknown code are counted in the ledger and skipped.
@@ -215,50 +215,15 @@ def read_activity_log(
     0     1      2  mention
     1     1      2    reply
     2     3      1   repost
-    >>> frame = read_activity_log(p, as_frame=True)
-    >>> frame["actor"].dtype, frame["created_at"].iloc[0]
-    (dtype('int64'), Timestamp('2012-07-01 00:02:52+0000', tz='UTC'))
     """
-    files, name = _member(path)
-    label = f"{path}" if files.kind == "file" else f"{path}:{name}"
-    origin = Path(name).name
-    try:
-        try:  # clean integer files parse several times faster with typed columns
-            passed = _activity_pass(files, name, label, origin, chunksize, fast=True)
-        except _NotClean:
-            passed = _activity_pass(files, name, label, origin, chunksize, fast=False)
-    finally:
-        files.close()
-    ledger, actors, targets, times, kinds = passed
-    actor = pd.concat(actors, ignore_index=True)
-    target = pd.concat(targets, ignore_index=True)
-    created = pd.to_datetime(np.concatenate(times), unit="s", utc=True)
-    kind = pd.Categorical(np.concatenate(kinds), dtype=schema.INTERACTION_KIND_DTYPE)
-    if as_frame:
-        frame = pd.DataFrame(
-            {
-                "actor": _ids(actor),
-                "target": _ids(target),
-                "kind": kind,
-                "created_at": pd.Series(created).astype(schema.TIMESTAMP_DTYPE).array,
-            }
-        )
-        frame.attrs["ledger"] = ledger.to_frame()
-        return frame
-    interactions = pd.DataFrame(
-        {
-            "actor": schema.to_id(actor).array,
-            "target": schema.to_id(target).array,
-            "kind": kind,
-            "created_at": pd.Series(created).astype(schema.TIMESTAMP_DTYPE).array,
-        }
+    frame = read_activity_table(
+        path, as_strings=True, chunksize=chunksize, show_progress=show_progress
     )
-    logger.debug("activity log %s: %d interactions", label, len(interactions))
+    # The frame carries its ledger (attrs), which the Archive collects.
     return Archive(
-        interactions=interactions,
+        interactions=frame,
         ego=None,
         platform="research",
-        ledger=ledger.to_frame(),
         unknown={
             "following": "an activity log lists interactions, not follows",
             "followers": "an activity log lists interactions, not follows",
@@ -266,6 +231,80 @@ def read_activity_log(
             "broadcast is listed)",
         },
     )
+
+
+def read_activity_table(
+    path: str | os.PathLike[str] | ExportFiles,
+    *,
+    as_strings: bool = False,
+    chunksize: int = _CHUNK,
+    show_progress: bool = False,
+) -> pd.DataFrame:
+    """Read a SNAP-style interaction log as a plain DataFrame (integer ids kept as integers).
+
+    The same reading as :func:`read_activity_log`, for the scale path: a log of
+    millions of lines stays compact, and the metrics take the frame as it is.
+
+    Parameters
+    ----------
+    path : str, path or ExportFiles
+        As in :func:`read_activity_log`.
+    as_strings : bool, default False
+        False: ``actor`` and ``target`` are ``int64`` when every id is an integer;
+        else, or with True, canonical string ids (``string[pyarrow]``).
+    chunksize : int
+        Lines per chunk.
+    show_progress : bool, default False
+        Show a progress bar over the chunks (tqdm, on stderr).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``actor``, ``target``, ``kind`` (categorical ``repost``/``mention``/
+        ``reply``) and ``created_at`` (UTC); the ledger in ``.attrs["ledger"]`` (read it
+        with :func:`engagemetrics.ledger.ledger_of`).
+
+    Raises
+    ------
+    CorruptExportError, EmptyInputError, InvalidArgumentError
+        As :func:`read_activity_log`.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "activity.txt")
+    >>> _ = open(p, "w").write("1 2 1341100972 MT\\n3 1 1341101181 RT\\n")
+    >>> frame = read_activity_table(p)
+    >>> frame["actor"].dtype, frame["created_at"].iloc[0]
+    (dtype('int64'), Timestamp('2012-07-01 00:02:52+0000', tz='UTC'))
+    """
+    _check_path(path)
+    with opened(path) as files:
+        name = _data_member(files)
+        label = files.label(name)
+        origin = Path(name).name
+        try:  # clean integer files parse several times faster with typed columns
+            passed = _activity_pass(
+                files, name, label, origin, chunksize, fast=True, show=show_progress
+            )
+        except _NotClean:
+            passed = _activity_pass(
+                files, name, label, origin, chunksize, fast=False, show=show_progress
+            )
+    ledger, actors, targets, times, kinds = passed
+    actor = pd.concat(actors, ignore_index=True)
+    target = pd.concat(targets, ignore_index=True)
+    created = pd.to_datetime(np.concatenate(times), unit="s", utc=True)
+    ids = schema.to_id if as_strings else _ids
+    frame = pd.DataFrame(
+        {
+            "actor": ids(actor),
+            "target": ids(target),
+            "kind": pd.Categorical(np.concatenate(kinds), dtype=schema.INTERACTION_KIND_DTYPE),
+            "created_at": pd.Series(created).astype(schema.TIMESTAMP_DTYPE).array,
+        }
+    )
+    return attach_ledger(frame, ledger)
 
 
 class _NotClean(Exception):
@@ -277,7 +316,14 @@ _FAST_DTYPES = {"actor": "int64", "target": "int64", "time": "int64", "code": "c
 
 
 def _activity_pass(
-    files: ExportFiles, name: str, label: str, origin: str, chunksize: int, *, fast: bool
+    files: ExportFiles,
+    name: str,
+    label: str,
+    origin: str,
+    chunksize: int,
+    *,
+    fast: bool,
+    show: bool,
 ) -> tuple[Ledger, list[pd.Series], list[pd.Series], list[np.ndarray], list[np.ndarray]]:
     """One streaming pass over an activity log; every line kept or counted."""
     ledger = Ledger()
@@ -298,6 +344,7 @@ def _activity_pass(
         bad_lines=bad_lines,
         chunksize=chunksize,
         fast=fast,
+        show=show,
     ):
         n_lines += len(chunk)
         seconds = pd.to_numeric(chunk["time"], errors="coerce")
@@ -342,6 +389,12 @@ def _activity_pass(
     return ledger, actors, targets, times, kinds
 
 
+def _ledger(frame: pd.DataFrame) -> Ledger:
+    book = Ledger()
+    book.extend(ledger_of(frame))
+    return book
+
+
 def _ids(values: pd.Series) -> pd.Series:
     """int64 when every id is a decimal integer that fits, else canonical strings."""
     as_int = pd.to_numeric(values, errors="coerce", downcast=None)
@@ -352,10 +405,11 @@ def _ids(values: pd.Series) -> pd.Series:
 
 # --------------------------------------------------------------------------- edge list
 def read_edge_list(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | ExportFiles,
     *,
     as_strings: bool = False,
     chunksize: int = _CHUNK,
+    show_progress: bool = False,
 ) -> pd.DataFrame:
     """Read a SNAP-style follow edge list (``a b`` per line: *a* follows *b*).
 
@@ -364,7 +418,7 @@ def read_edge_list(
 
     Parameters
     ----------
-    path : str or path
+    path : str, path or ExportFiles
         ``higgs-social_network.edgelist``, ``twitter_combined.txt.gz`` and the like,
         or a folder/zip holding exactly one such file.
     as_strings : bool, default False
@@ -372,6 +426,10 @@ def read_edge_list(
         (the scale path: a million-edge graph stays compact, and
         ``em.account_metrics`` and ``em.reciprocity`` take it as it is); else, or
         with True, canonical string ids (``string[pyarrow]``).
+    chunksize : int
+        Lines per chunk.
+    show_progress : bool, default False
+        Show a progress bar over the chunks (tqdm, on stderr).
 
     Returns
     -------
@@ -384,6 +442,8 @@ def read_edge_list(
     ------
     CorruptExportError
         No line is an edge; the message names the first bad line.
+    InvalidArgumentError
+        ``path`` is not a path, or a folder holds no or several data files.
 
     Examples
     --------
@@ -396,16 +456,17 @@ def read_edge_list(
     >>> read_edge_list(p, as_strings=True)["source"].tolist()
     ['1', '2', '1']
     """
-    files, name = _member(path)
-    label = f"{path}" if files.kind == "file" else f"{path}:{name}"
-    origin = Path(name).name
+    _check_path(path)
     ledger = Ledger()
     bad_lines: list[int] = []
     columns = ["source", "target", "weight"]
     parts: list[pd.DataFrame] = []
     has_weight = False
     first_bad: int | None = None
-    try:
+    with opened(path) as files:
+        name = _data_member(files)
+        label = files.label(name)
+        origin = Path(name).name
         for chunk in _chunks(
             files,
             name,
@@ -414,6 +475,7 @@ def read_edge_list(
             label=label,
             bad_lines=bad_lines,
             chunksize=chunksize,
+            show=show_progress,
         ):
             ok = chunk["source"].notna() & chunk["target"].notna()
             ledger.add(origin, "follow", "line has fewer than 2 fields", int((~ok).sum()))
@@ -422,8 +484,6 @@ def read_edge_list(
             chunk = chunk[ok]
             has_weight = has_weight or bool(chunk["weight"].notna().any())
             parts.append(chunk)
-    finally:
-        files.close()
     ledger.add(origin, "follow", "line has more than 3 fields", len(bad_lines))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     if len(frame) == 0:
@@ -453,13 +513,20 @@ def read_edge_list(
             action="flagged",
         )
         out["weight"] = weight.to_numpy()
-    out.attrs["ledger"] = ledger.to_frame()
-    return out
+    return attach_ledger(out, ledger)
 
 
 # --------------------------------------------------------------------------- detection
 def can_read(files: ExportFiles) -> str | None:
     """None if ``files`` is a SNAP-style activity log or edge list, else the reason it is not.
+
+    Parameters
+    ----------
+    files : ExportFiles
+
+    Returns
+    -------
+    str or None
 
     Examples
     --------
@@ -485,12 +552,28 @@ def can_read(files: ExportFiles) -> str | None:
     return None
 
 
-def read_research_dataset(path: str | os.PathLike[str], **kwargs: Any) -> Archive:
+def read_research_dataset(path: str | os.PathLike[str] | ExportFiles, **kwargs: Any) -> Archive:
     """Read a SNAP-style file as an Archive: an activity log, or an edge list as follows.
 
     Used by :func:`engagemetrics.load`. An activity log goes to
     :func:`read_activity_log`; an edge list to :func:`read_edge_list` with string ids,
     as the ``follows`` table of an Archive with ``ego=None``.
+
+    Parameters
+    ----------
+    path : str, path or ExportFiles
+        The file, or a folder/zip holding exactly one.
+    **kwargs
+        Passed to the reader (``chunksize=``, ``show_progress=``).
+
+    Returns
+    -------
+    Archive
+
+    Raises
+    ------
+    CorruptExportError, EmptyInputError, InvalidArgumentError
+        As :func:`read_activity_log` and :func:`read_edge_list`.
 
     Examples
     --------
@@ -500,19 +583,17 @@ def read_research_dataset(path: str | os.PathLike[str], **kwargs: Any) -> Archiv
     >>> read_research_dataset(p)
     Archive(platform='research', ego=None, follows=2, posts=0, interactions=0, accounts=0, ledger=0 rows)
     """
-    files, name = _member(path)
-    try:
-        shape = _sniff(files, name)
-    finally:
-        files.close()
-    if shape == "activity":
-        return read_activity_log(path, **kwargs)
-    edges = read_edge_list(path, as_strings=True, **kwargs)
+    _check_path(path)
+    with opened(path) as files:
+        shape = _sniff(files, _data_member(files))
+        if shape == "activity":
+            return read_activity_log(files, **kwargs)
+        edges = read_edge_list(files, as_strings=True, **kwargs)
+    # The weight is not a follow column; the ledger travels with the selected columns.
     return Archive(
-        follows=edges[["source", "target"]],
+        follows=attach_ledger(edges[["source", "target"]].copy(), _ledger(edges)),
         ego=None,
         platform="research",
-        ledger=ledger_of(edges),
         unknown={
             "posts": "a follow edge list holds no posts",
             "interactions_made": "a follow edge list holds no interactions",
