@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -165,3 +167,44 @@ def test_two_archives_in_one_folder_are_refused(tmp_path: Path) -> None:
             dst.writestr(info, src.read(info))
     with pytest.raises(em.InvalidArgumentError, match="2 Mastodon archives"):
         em.load(folder)
+
+
+def test_csv_given_with_the_cli_option(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from engagemetrics.cli import main
+
+    folder, archive = split_export(tmp_path)
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / archive.name).write_bytes(archive.read_bytes())  # the zip without its CSVs
+    csv = folder / "following_accounts.csv"
+    assert main([str(alone / archive.name), "--following", str(csv), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    # following {bob, carol, dan}; the ego replied to bob and boosted carol: 2 / 3
+    assert report["metrics"]["following"] == 3
+    assert report["metrics"]["followee_engagement"] == pytest.approx(2 / 3)
+    # and without it, the following list is unknown, not empty
+    assert main([str(alone / archive.name), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["metrics"]["following"] is None
+    assert report["metrics"]["followee_engagement"] is None
+
+
+@pytest.mark.samples
+def test_ego_given_with_the_cli_option(samples: Path, tmp_path: Path, capsys) -> None:
+    from engagemetrics.cli import main
+
+    # The follow lists of the real X sample and an empty tweets.js: nothing names the owner.
+    data = tmp_path / "subset" / "data"
+    data.mkdir(parents=True)
+    for name in ("follower.js", "following.js"):
+        shutil.copy(samples / "twitter/milahu-twitter-milahu104-2026-03-06/data" / name, data)
+    (data / "tweets.js").write_text("window.YTD.tweets.part0 = [ ]", encoding="utf-8")
+    assert main([str(tmp_path / "subset")]) == 2
+    err = capsys.readouterr().err
+    assert "--ego" in err and len(err.strip().splitlines()) == 1
+    owner = "1964312974236991488"
+    assert main([str(tmp_path / "subset"), "--ego", owner, "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ego"] == owner
+    # README: 61 followers, 167 following, 6 mutual
+    assert [report["metrics"][c] for c in ("followers", "following", "mutuals")] == [61, 167, 6]

@@ -151,6 +151,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "(default: the bundled demo account).",
     )
     parser.add_argument("export", nargs="?", help="an export as downloaded (zip, folder or file)")
+    parser.add_argument(
+        "--following",
+        help="a following list kept apart from the export (Mastodon's following_accounts.csv)",
+    )
+    parser.add_argument(
+        "--followers",
+        help="the followers an export lacks: a CSV or saved API pages (Bluesky, Mastodon)",
+    )
+    parser.add_argument(
+        "--ego", help="the export's owner, for exports that do not name it (X subsets, LinkedIn)"
+    )
     parser.add_argument("--start", help="window start, inclusive (UTC), e.g. 2025-01-01")
     parser.add_argument("--end", help="window end, exclusive (UTC)")
     parser.add_argument("--format", choices=["text", "json"], default="text")
@@ -163,7 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             from .io.load import load
 
-            archive = load(args.export)
+            archive = load(
+                args.export, following=args.following, followers=args.followers, ego=args.ego
+            )
         s = summary(archive, start=args.start, end=args.end)
     except (EngagemetricsError, OSError) as exc:  # OSError: missing, unreadable, a device
         print(f"engagemetrics: error: {exc}", file=sys.stderr)

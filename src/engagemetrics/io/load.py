@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -37,6 +38,7 @@ def load(
     format: str | None = None,
     following: Any = None,
     followers: Any = None,
+    ego: str | int | None = None,
     **kwargs: Any,
 ) -> Archive:
     """Read any supported export into an :class:`~engagemetrics.Archive`.
@@ -67,9 +69,13 @@ def load(
         ``follower.js``): anything :func:`engagemetrics.add_followers` takes (a CSV,
         saved API pages, a DataFrame). Entries are mapped to the archive's ids; those
         that match no account are kept as they are and counted in the ledger.
+    ego : str or int, optional
+        The export's owner, for the formats that may not name it (X, Instagram, LinkedIn:
+        passed to their reader). An export that names its owner (Mastodon, Bluesky) is
+        checked against it: a different owner raises
+        :class:`~engagemetrics.InvalidArgumentError`.
     **kwargs
-        Passed to the reader (e.g. ``ego=`` for LinkedIn and X, ``handles=`` for
-        Bluesky).
+        Passed to the reader (e.g. ``handles=`` for Bluesky).
 
     Returns
     -------
@@ -122,7 +128,14 @@ def load(
                 f"Mastodon archive needs (following_accounts.csv); a {name} export holds its own "
                 "following list. Leave following= out"
             )
+        if ego is not None and "ego" in inspect.signature(read).parameters:
+            kwargs["ego"] = ego
         archive: Archive = read(files, **kwargs)
+    if ego is not None and archive.ego is not None and archive.ego != str(ego):
+        raise InvalidArgumentError(
+            f"this {name} export names its owner {archive.ego!r}, but ego={ego!r} was given; "
+            "leave ego= (--ego) out for this export"
+        )
     if followers is not None and name not in _OWN_FOLLOW_LISTS:
         if archive.ego is None:
             raise InvalidArgumentError(
