@@ -112,7 +112,8 @@ SKIPPED_WHY = {
     ("100M", "polars"): "not in the 100M plan (77 s and 13.7 GiB in PERFORMANCE.md)",
     **{
         ("100M", tool): "string-id tools run at 1M and 10M only (the goal is stated at 10M; "
-        "at 100M the text columns alone hold 2.3 GB (decimal) to 3.9 GB (did) before any work)"
+        "at 100M the text columns alone would hold about 3.0 GB (decimal) to 4.6 GB (did), "
+        "large_string offsets included, before any work)"
         for tool in STRING_TOOLS
     },
 }
@@ -193,13 +194,13 @@ def _string_frame(size: str, seed: int, kind: str) -> Any:
     import pandas as pd
     import pyarrow as pa
 
-    source, target = _load(size, seed)
-    columns = {}
-    for name, ids in (("source", source), ("target", target)):
-        columns[name] = pd.arrays.ArrowStringArray(pa.chunked_array([string_ids(ids, kind)]))
-    del source, target
+    columns = {
+        name: pd.arrays.ArrowStringArray(pa.chunked_array([string_ids(ids, kind)]))
+        for name, ids in zip(("source", "target"), _load(size, seed), strict=True)
+    }
     frame = pd.DataFrame(columns, copy=False)
     assert all(dtype == "string[pyarrow]" for dtype in frame.dtypes), frame.dtypes
+    pa.default_memory_pool().release_unused()  # the casts' scratch: not part of the input
     return frame
 
 
@@ -585,6 +586,7 @@ def worker(tool: str, size: str, seed: int, repeats: int, budget_s: float, resul
     rss_imports = _status("VmRSS")
     data = prepare(tool, size, seed)
     rss_input = _status("VmRSS")
+    input_bytes = _input_bytes(data)
     peak_ok = _reset_peak()
     times: list[float] = []
     counts: Any = None
@@ -608,9 +610,19 @@ def worker(tool: str, size: str, seed: int, repeats: int, budget_s: float, resul
                 "rss_input": rss_input,
                 "peak": peak,
                 "peak_reset": peak_ok,
+                "input_bytes": input_bytes,
             }
         )
     )
+
+
+def _input_bytes(data: Any) -> int | None:
+    """What a pandas input frame holds (its arrow buffers for text columns), None otherwise."""
+    import pandas as pd
+
+    if isinstance(data, pd.DataFrame):
+        return int(data.memory_usage(index=False, deep=True).sum())
+    return None
 
 
 # =========================================================================== parent
@@ -695,15 +707,16 @@ def agree(result: dict[str, np.ndarray], reference: dict[str, np.ndarray]) -> st
         ):
             problems.append(name)
     for name in ("reciprocity", "rho"):
-        if name in result and not np.isnan(float(result[name])) and (
-            abs(float(result[name]) - float(reference[name])) > 1e-12
+        if (
+            name in result
+            and not np.isnan(float(result[name]))
+            and (abs(float(result[name]) - float(reference[name])) > 1e-12)
         ):
             problems.append(name)
     return "yes" if not problems else "NO: " + ", ".join(problems)
 
 
-def agree_text(result: dict[str, np.ndarray], reference: dict[str, np.ndarray], kind: str
-               ) -> str:
+def agree_text(result: dict[str, np.ndarray], reference: dict[str, np.ndarray], kind: str) -> str:
     """A string-id tool's counts against numpy's, the numpy ids mapped to their text ids
     (the decimal string of the id, or "did:plc:" + it); both sides in text order."""
     expected = string_ids(reference["account"], kind).to_numpy(zero_copy_only=False).astype(str)
@@ -850,8 +863,8 @@ def write_results(runs: dict[str, dict[str, Any]], meta: dict[str, Any], out: Pa
             t = median[tool]
             used = report["peak"] - report["rss_imports"]
             vs_numpy = f"{t / median['numpy']:.2f}" if "numpy" in median else ""
-            vs_ours = f"{t / median['ours']:.1f}×" if "ours" in median and tool != "ours" else ""
-            if tool.startswith("ours: "):
+            vs_ours = f"{t / median['ours']:.2f}×" if "ours" in median and tool != "ours" else ""
+            if tool.startswith("ours: ") and tool != "ours: four measures":
                 vs_ours = "(part of ours)"
             verdict = agree(report["result"], reference) if reference is not None else "n/a"
             lines.append(
@@ -859,6 +872,7 @@ def write_results(runs: dict[str, dict[str, Any]], meta: dict[str, Any], out: Pa
                 f"| {_gib(used)} | {used / raw:.1f} | {verdict} |"
             )
         lines.append("")
+        goals += _shared_sort_goal(size, by_tool, median, raw)
         if "ours" in median:
             ours = median["ours"]
             used = by_tool["ours"]["peak"] - by_tool["ours"]["rss_imports"]
@@ -927,8 +941,10 @@ def write_results(runs: dict[str, dict[str, Any]], meta: dict[str, Any], out: Pa
                 "| MISSED |"
             )
     lines += _where_it_goes(runs, meta)
-    post_lines = _posts_section(runs, meta)
-    lines += post_lines
+    string_lines, string_goals = _strings_section(runs, meta)
+    lines += string_lines
+    goals += string_goals
+    lines += _posts_section(runs, meta)
     lines[header_end:header_end] = [
         "## Goals of the issue",
         "",
@@ -937,22 +953,30 @@ def write_results(runs: dict[str, dict[str, Any]], meta: dict[str, Any], out: Pa
         *goals,
         "",
     ]
-    if meta.get("profile"):
-        lines += ["## Where our time goes (10M, one call each, cProfile top entries)", ""]
-        lines += ["```", meta["profile"].rstrip(), "```", ""]
+    profiles = meta.get("profiles") or ({"ours": meta["profile"]} if meta.get("profile") else {})
+    if profiles:
+        lines += ["## Where our time goes (10M, one run each, cProfile top entries)", ""]
+        for tool, text in profiles.items():
+            lines += [f"`{tool}`: {PROFILED[tool][0]}", "", "```", text.rstrip(), "```", ""]
     lines += [
         "## Notes",
         "",
-        "- `ours` is what a user runs for this task: `em.account_metrics(df)` (followers, "
-        "following, mutuals and the five rates of every account) then `em.reciprocity(df)`, two "
-        "calls that each read the edges; `ours: account_metrics` and `ours: reciprocity` time "
-        "each call alone (in their own processes). `× ours` divides a tool's time by `ours`.",
+        "- `ours` is what a user ran for this task before `FollowGraph`: `em.account_metrics(df)` "
+        "(followers, following, mutuals and the five rates of every account) then "
+        "`em.reciprocity(df)`, two calls on a plain frame that each encode and sort the edges; "
+        "`ours: account_metrics`, `ours: reciprocity` and `ours: follow_counts` time each call "
+        "alone (in their own processes). `× ours` divides a tool's time by `ours`.",
+        "- `ours: four measures` is `g = em.FollowGraph(df)`, then `em.account_metrics(g)`, "
+        "`em.reciprocity(g)`, `em.reciprocity_rho(g)` and `em.dyad_census(g)`, timed together "
+        "with the build: one encoding and one sort for the four. Its rho and dyad census are "
+        "checked against values the numpy baseline derives from its own n accounts, L arcs and "
+        "M mutual pairs (census exact, rho to 1e-12).",
         "- `numpy` is the hand-tuned baseline: it assumes what the generator guarantees (no "
         "duplicate edges, no self-follows, dense ids) and computes nothing else. Ours makes no "
         "such assumption (it collapses duplicates, drops self-follows, keeps any int64 ids) and "
         "returns the full `account_metrics` frame (with the five rates) plus `reciprocity` as two "
         "separate calls.",
-        "- `duckdb` runs our narwhals path (`account_metrics_nw`) on a relation over Parquet with "
+        "- `duckdb` runs `em.account_metrics` (our narwhals path) on a relation over Parquet with "
         "`memory_limit` at a quarter of the raw edge arrays and spills to a temporary directory; "
         "its memory column shows what the process held. `duckdb-sql` is the same computation "
         "written by hand in SQL, for the cost of the dataframe-agnostic layer.",
@@ -962,6 +986,139 @@ def write_results(runs: dict[str, dict[str, Any]], meta: dict[str, Any], out: Pa
     text = "\n".join(lines)
     out.write_text(text)
     return text
+
+
+def _used(report: dict[str, Any]) -> int:
+    """Peak memory of a run above the interpreter with its libraries (input included)."""
+    return int(report["peak"] - report["rss_imports"])
+
+
+def _shared_sort_goal(
+    size: str, by_tool: dict[str, Any], median: dict[str, float], raw: int
+) -> list[str]:
+    """The goal of the four graph measures sharing one sort (stated at 10M; context else)."""
+    four = "ours: four measures"
+    if four not in by_tool:
+        return []
+    if "error" in by_tool[four]:
+        return [
+            f"| {size}: four measures on one FollowGraph | {by_tool[four]['error']} | "
+            f"{'MISSED' if size == '10M' else 'failed'} |"
+        ]
+    if "numpy" not in median:
+        return []
+    ratio = median[four] / median["numpy"]
+    memory = _used(by_tool[four]) / raw
+    before = ""
+    if "ours" in median:
+        before = (
+            f"; before, two calls on a plain frame (`ours`): {median['ours'] / median['numpy']:.2f}"
+            f"× numpy, {_used(by_tool['ours']) / raw:.2f}× raw"
+        )
+    measured = (
+        f"{_fmt_s(median[four])} s = {ratio:.2f}× numpy ({_fmt_s(median['numpy'])} s); peak "
+        f"{_gib(_used(by_tool[four]))} GiB = {memory:.2f}× raw (input included){before}"
+    )
+    if size != "10M":
+        return [
+            f"| context, {size}: four measures on one FollowGraph | {measured} | "
+            "(the goal is at 10M) |"
+        ]
+    misses = [what for what, ok in (("time", ratio <= 1.5), ("memory", memory <= 3)) if not ok]
+    verdict = "met" if not misses else "MISSED (" + " and ".join(misses) + ")"
+    return [
+        "| 10M: account_metrics, reciprocity, reciprocity_rho and dyad_census share one sort "
+        "(`em.FollowGraph`, build included): within 1.5× the hand-tuned numpy, peak memory ≤ "
+        f"3× the raw edge arrays | {measured} | {verdict} |"
+    ]
+
+
+def _strings_section(
+    runs: dict[str, dict[str, Any]], meta: dict[str, Any]
+) -> tuple[list[str], list[str]]:
+    """The string-id tables (ours against pyarrow dictionary + our int path) and their goals."""
+    lines: list[str] = []
+    goals: list[str] = []
+    for size, by_tool in runs.items():
+        if not any(t in by_tool or (size, t) in SKIPPED_WHY for t in STRING_TOOLS):
+            continue
+        n_edges = meta["edges"][size]
+        raw = 16 * n_edges
+        median = {t: statistics.median(r["times"]) for t, r in by_tool.items() if "times" in r}
+        reference = by_tool.get("numpy", {}).get("result")
+        int_path = median.get("ours: account_metrics")
+        lines += [
+            f"## String ids, {size} ({n_edges:,} edges)",
+            "",
+            "`em.account_metrics(df)` on the same graph with text ids in `string[pyarrow]` "
+            "columns, against pyarrow dictionary-encoding both columns with one dictionary "
+            "then `em.account_metrics` on the int64 codes (the goal's baseline). The text frame "
+            "is built before the clock. *input* is what the text columns hold (offsets and "
+            "characters of their arrow arrays); "
+            "*× raw* still divides the peak (input included) by the two int64 edge arrays "
+            "(16 B/edge), as in the tables above, so it is comparable with them. *× int ids* "
+            "divides by `ours: account_metrics` on the int64 frame"
+            + (f" ({_fmt_s(int_path)} s)" if int_path else " (not run)")
+            + ".",
+            "",
+            "| tool | time (s) | repeats | × baseline | × int ids | input (B/edge) | "
+            "memory (GiB) | × raw | agrees with numpy |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for kind in STRING_KINDS:
+            base_t = median.get(STRING_BASE[kind])
+            for tool in (STRING_OURS[kind], STRING_BASE[kind]):
+                if tool not in by_tool:
+                    why = SKIPPED_WHY.get((size, tool))
+                    if why:
+                        lines.append(f"| {tool} | — | | | | | | | skipped: {why} |")
+                    continue
+                report = by_tool[tool]
+                if "error" in report:
+                    lines.append(f"| {tool} | failed | | | | | | | {report['error']} |")
+                    continue
+                t = median[tool]
+                used = _used(report)
+                text = report.get("input_bytes") or report["rss_input"] - report["rss_imports"]
+                verdict = (
+                    agree_text(report["result"], reference, kind)
+                    if reference is not None
+                    else "n/a (numpy not run)"
+                )
+                lines.append(
+                    f"| {tool} | {_fmt_s(t)} | {len(report['times'])} "
+                    f"| {f'{t / base_t:.2f}' if base_t else ''} "
+                    f"| {f'{t / int_path:.1f}' if int_path else ''} | {text / n_edges:.1f} "
+                    f"| {_gib(used)} | {used / raw:.2f} | {verdict} |"
+                )
+            ours_t = median.get(STRING_OURS[kind])
+            if ours_t is None or base_t is None:
+                if size == "10M" and STRING_OURS[kind] in by_tool:
+                    goals.append(
+                        f"| 10M: string ids ({kind}) within 1.5× pyarrow dictionary + int path "
+                        "| not measured (a tool failed or was not run) | MISSED |"
+                    )
+                continue
+            ratio = ours_t / base_t
+            measured = (
+                f"ours {_fmt_s(ours_t)} s ÷ baseline {_fmt_s(base_t)} s = {ratio:.2f}×"
+                + (f"; {ours_t / int_path:.1f}× ours on int64 ids" if int_path else "")
+                + f"; peak {_used(by_tool[STRING_OURS[kind]]) / raw:.2f}× raw, baseline "
+                f"{_used(by_tool[STRING_BASE[kind]]) / raw:.2f}× (inputs included)"
+            )
+            label = "decimal strings of the int ids" if kind == "decimal" else '"did:plc:" + id'
+            if size == "10M":
+                goals.append(
+                    f"| 10M: string ids, {kind} ({label}): `em.account_metrics` within 1.5× of "
+                    f"pyarrow dictionary-encoding + our int path, same run | {measured} "
+                    f"| {'met' if ratio <= 1.5 else 'MISSED'} |"
+                )
+            else:
+                goals.append(
+                    f"| context, {size}: string ids, {kind} | {measured} | (the goal is at 10M) |"
+                )
+        lines.append("")
+    return lines, goals
 
 
 def _where_it_goes(runs: dict[str, dict[str, Any]], meta: dict[str, Any]) -> list[str]:
@@ -1006,9 +1163,18 @@ def _where_it_goes(runs: dict[str, dict[str, Any]], meta: dict[str, Any]) -> lis
             "edges and the baseline sorts once for both. Peak memory with the input included: "
             f"{m['ours: account_metrics']:.2f}× raw for `account_metrics`, "
             f"{m['ours']:.2f}× for the two calls in one process, {m['numpy']:.2f}× for the "
-            "baseline. One call returning both, or reusing the sorted keys, would remove the "
-            "second sort: an API decision for the maintainers, not a kernel change.",
+            "baseline.",
         ]
+        four = ten.get("ours: four measures", {})
+        if "times" in four:
+            t_four = statistics.median(four["times"])
+            lines[-1] += (
+                f" With one `FollowGraph` (one encoding, one sort) the four measures take "
+                f"{_fmt_s(t_four)} s = {t_four / t['numpy']:.2f}× the baseline and "
+                f"{_used(four) / (16 * meta['edges']['10M']):.2f}× raw: reciprocity, rho and the "
+                f"dyad census add {_fmt_s(t_four - t['ours: account_metrics'])} s to "
+                "`account_metrics` alone (a difference of medians from separate processes)."
+            )
     return lines + [""] if len(lines) > 2 else []
 
 
@@ -1055,16 +1221,46 @@ def _posts_section(runs: dict[str, dict[str, Any]], meta: dict[str, Any]) -> lis
     return lines
 
 
-def _profile(size: str, seed: int) -> str:
-    """cProfile of one em.account_metrics + em.reciprocity call (in a subprocess)."""
-    code = (
-        "import cProfile, pstats, io, numpy as np, pandas as pd, sys;"
-        f"sys.path.insert(0, {str(HERE)!r}); import generate, engagemetrics as em;"
-        "import engagemetrics.metrics.accounts;"
-        f"p = generate.paths({size!r}, {seed});"
+# What the profile of a tool runs: (what it is, its code on `df`, the input frame).
+PROFILED = {
+    "ours": (
+        "`em.account_metrics(df)` then `em.reciprocity(df)` on a plain frame",
+        "em.account_metrics(df); em.reciprocity(df)",
+        "int",
+    ),
+    "ours: four measures": (
+        "`g = em.FollowGraph(df)` then the four measures on `g`",
+        "g = em.FollowGraph(df); em.account_metrics(g); em.reciprocity(g); "
+        "em.reciprocity_rho(g); em.dyad_census(g)",
+        "int",
+    ),
+    **{
+        tool: (
+            f"`em.account_metrics(df)` on `string[pyarrow]` {kind} ids",
+            "em.account_metrics(df)",
+            kind,
+        )
+        for kind, tool in STRING_OURS.items()
+    },
+}
+
+
+def _profile(tool: str, size: str, seed: int) -> str:
+    """cProfile of one run of ``tool`` (see PROFILED), in a subprocess."""
+    _, statement, frame = PROFILED[tool]
+    load = (
         "df = pd.DataFrame({'source': np.load(p['source']), 'target': np.load(p['target'])},"
         " copy=False);"
-        "pr = cProfile.Profile(); pr.enable(); em.account_metrics(df); em.reciprocity(df);"
+        if frame == "int"
+        else f"df = run._string_frame({size!r}, {seed}, {frame!r});"
+    )
+    code = (
+        "import cProfile, pstats, io, numpy as np, pandas as pd, sys;"
+        f"sys.path.insert(0, {str(HERE)!r}); import generate, run, engagemetrics as em;"
+        f"run._preimport({tool!r});"
+        f"p = generate.paths({size!r}, {seed});"
+        f"{load}"
+        f"pr = cProfile.Profile(); pr.enable(); {statement};"
         "pr.disable(); s = io.StringIO();"
         "pstats.Stats(pr, stream=s).sort_stats('tottime').print_stats(12);"
         "print(s.getvalue())"
@@ -1072,7 +1268,7 @@ def _profile(size: str, seed: int) -> str:
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=TIMEOUT_S
     )
-    text = done.stdout
+    text = done.stdout if done.returncode == 0 else done.stderr[-2000:]
     keep = [line for line in text.splitlines() if line.strip()]
     start = next((i for i, line in enumerate(keep) if "ncalls" in line), 0)
     head = [line for line in keep[:start] if "function calls" in line]
@@ -1082,7 +1278,7 @@ def _profile(size: str, seed: int) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", default=["1M", "10M", "100M"])
-    parser.add_argument("--tools", nargs="+", default=[*TOOLS, *POST_TOOLS])
+    parser.add_argument("--tools", nargs="+", default=[*TOOLS, *POST_TOOLS, *STRING_TOOLS])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--budget", type=float, default=60.0, help="seconds of repeats per tool")
     parser.add_argument("--seed", type=int, default=0)
@@ -1135,8 +1331,10 @@ def main(argv: list[str] | None = None) -> None:
                 f"{(report['peak'] - report['rss_imports']) / 2**30:.2f} GiB"
             )
             print(f"[{size}] {tool}: {shown}", file=sys.stderr, flush=True)
-    if not args.no_profile and "10M" in args.sizes and "ours" in args.tools:
-        meta["profile"] = _profile("10M", args.seed)
+    if not args.no_profile and "10M" in args.sizes:
+        meta["profiles"] = {
+            tool: _profile(tool, "10M", args.seed) for tool in PROFILED if tool in args.tools
+        }
     meta["finished"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")
     meta["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     meta["source_end"] = _source_state()
