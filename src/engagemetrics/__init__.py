@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd  # noqa: F401  (doctest namespace)
 
-from .archive import Archive
+from .archive import Archive, merge
 from .coverage import Coverage
 from .exceptions import (
     ColumnTypeError,
@@ -93,6 +93,7 @@ __all__ = [
     "UnsafeArchiveError",
     "UnsupportedBackendError",
     "__version__",
+    "merge",
     "coverage",
     "datasets",
     "derive",

@@ -17,7 +17,7 @@ from .exceptions import ColumnTypeError, InvalidArgumentError, NoEgoError
 from .identity import IdentityIndex
 from .ledger import Ledger, ledger_of
 
-__all__ = ["PLATFORMS", "Archive"]
+__all__ = ["PLATFORMS", "Archive", "merge"]
 
 #: The platform names an archive can carry, the same everywhere (readers, writers, CLI).
 PLATFORMS = (
@@ -111,6 +111,7 @@ class Archive:
         likes: pd.DataFrame | None = None,
         scope: str | None = None,
         unknown: Mapping[str, str | None] | None = None,
+        owners: Iterable[str] | None = None,
     ) -> None:
         if ego is not None and not isinstance(ego, (str, int)):
             raise ColumnTypeError(f"ego must be an account id (str or int), got {type(ego).__name__}")
@@ -153,7 +154,10 @@ class Archive:
         self.accounts = schema.accounts_table(accounts)
         self.ledger = book.to_frame()
         self.coverage = self._coverage(
-            scope, unknown, given={"follows": follows, "posts": posts, "interactions": interactions}
+            scope,
+            unknown,
+            given={"follows": follows, "posts": posts, "interactions": interactions},
+            owners=owners,
         )
 
     # ------------------------------------------------------------------ coverage
@@ -162,6 +166,7 @@ class Archive:
         scope: str | None,
         unknown: Mapping[str, str | None] | None,
         given: Mapping[str, Any],
+        owners: Iterable[str] | None,
     ) -> Coverage:
         if scope is None:
             scope = "ego" if self.ego is not None else "all"
@@ -179,12 +184,16 @@ class Archive:
             defaults["interactions_received"] = _OWN_EXPORT
         defaults.update(unknown or {})
         reasons = {part: why for part, why in defaults.items() if why is not None}
+        covered = frozenset() if scope == "all" else frozenset(
+            {str(self.ego), *(str(o) for o in owners or ())}
+        )
         return Coverage(
             scope,
             reasons,
             exported_at=self.exported_at,
             follow_dates=self._follow_dates(scope),
             log_span=self._log_span(scope),
+            owners=covered,
         )
 
     def _follow_dates(self, scope: str) -> dict[str, bool]:
@@ -383,6 +392,61 @@ class Archive:
         unknown["followers"] = None
         return self.replace(follows=follows, accounts=accounts, unknown=unknown)
 
+    def with_interactions(self, received: Any) -> Archive:
+        """A new archive with the interactions others addressed to the owner, which makes them
+        known.
+
+        An export holds the owner's own posts, not the replies and mentions others addressed
+        to it; a notifications dump, or an incoming-mentions table, does. With it, the
+        owner's answer rate and reply-back rate are known.
+
+        Parameters
+        ----------
+        received : pandas.DataFrame
+            An interactions table (``actor``, ``target``, ``kind``, ``created_at``; see
+            :func:`engagemetrics.schema.interactions_table`). Rows addressed to the owner by
+            another account are added; any other row is counted in the ledger and left out.
+
+        Returns
+        -------
+        Archive
+
+        Raises
+        ------
+        NoEgoError
+            The archive has no owner.
+        MissingColumnsError
+            ``received`` lacks ``actor``, ``target`` or ``kind``.
+
+        Examples
+        --------
+        >>> import engagemetrics as em
+        >>> a = em.Archive(posts=pd.DataFrame({"post_id": ["1"], "author": ["me"],
+        ...     "created_at": ["2026-01-01"], "kind": ["reply"], "parent_author": ["ann"]}),
+        ...     ego="me")
+        >>> a.coverage.known("interactions_received")
+        False
+        >>> b = a.with_interactions(pd.DataFrame({"actor": ["ann"], "target": ["me"],
+        ...     "kind": ["reply"], "created_at": ["2026-01-02"]}))
+        >>> b.coverage.known("interactions_received"), len(b.interactions)
+        (True, 2)
+        """
+        ego = self.require_ego()
+        table = schema.interactions_table(received, origin="received interactions")
+        book = Ledger()
+        book.extend(self.ledger)
+        book.extend(ledger_of(table), structural=False)
+        addressed = (table["target"] == ego) & (table["actor"] != ego)
+        book.add("received interactions", "interaction",
+                 "not addressed to the owner by another account (not added)",
+                 int((~addressed).sum()))
+        interactions = pd.concat(
+            [self.interactions, table[addressed.to_numpy(dtype=bool)]], ignore_index=True
+        )
+        unknown: dict[str, str | None] = {part: self.coverage.unknown.get(part) for part in PARTS}
+        unknown["interactions_received"] = None
+        return self.replace(interactions=interactions, unknown=unknown, ledger=book.to_frame())
+
     def replace(self, **changes: Any) -> Archive:
         """A copy of this archive with some tables or attributes replaced.
 
@@ -411,6 +475,7 @@ class Archive:
             "likes": self._likes,
             "scope": self.coverage.scope,
             "unknown": {part: self.coverage.unknown.get(part) for part in PARTS},
+            "owners": sorted(self.coverage.owners - {self.ego}),
         }
         rederive = self._derived and "posts" in changes and "interactions" not in changes
         if rederive:
@@ -500,3 +565,123 @@ def _follower_table(followers: Any) -> pd.DataFrame:
     else:
         out["followed_at"] = pd.Series(pd.NaT, index=out.index, dtype=schema.TIMESTAMP_DTYPE)
     return out[out["account_id"].notna()]
+
+
+# --------------------------------------------------------------------------- merge
+def merge(*archives: Archive) -> Archive:
+    """One archive of the exports of several accounts of one platform.
+
+    A single export holds one side of a conversation: the owner's replies, not the answers.
+    Merged, the exports of two accounts that talk to each other hold both sides of their
+    exchanges, so that reply-back rates between them are known
+    (:func:`engagemetrics.relationships`).
+
+    Parameters
+    ----------
+    *archives : Archive
+        Exports of one platform, each with its owner. The first archive's owner is the
+        merged archive's ``ego``; every owner is one of its ``coverage.owners``.
+
+    Returns
+    -------
+    Archive
+        The tables of every archive together. A follow edge or a post that several exports
+        hold (alice follows bob is in alice's following and in bob's followers) is kept once;
+        duplicates within one export are kept, as that export had them. The interactions are
+        derived again from the merged posts, mentions and likes (an interaction log given as
+        such is kept). The ledgers are joined. A part of the export is known only if every
+        archive knows it, and the reason names the archive that does not. ``exported_at`` is
+        the earliest export date (a follow snapshot is no later than its oldest part).
+
+    Raises
+    ------
+    InvalidArgumentError
+        Fewer than two archives, an archive without an owner, archives of different
+        platforms, or two exports of the same owner (compare snapshots with
+        :func:`engagemetrics.compare`).
+
+    Examples
+    --------
+    >>> import engagemetrics as em
+    >>> alice = em.Archive(follows=pd.DataFrame({"source": ["alice"], "target": ["bob"]}),
+    ...                    ego="alice")
+    >>> bob = em.Archive(follows=pd.DataFrame({"source": ["alice", "bob"],
+    ...                                        "target": ["bob", "alice"]}), ego="bob")
+    >>> both = em.merge(alice, bob)
+    >>> both.ego, sorted(both.coverage.owners), len(both.follows)
+    ('alice', ['alice', 'bob'], 2)
+    """
+    if len(archives) < 2:
+        raise InvalidArgumentError(f"merge() takes two archives or more, got {len(archives)}")
+    for archive in archives:
+        if not isinstance(archive, Archive) or archive.ego is None:
+            raise InvalidArgumentError(
+                "merge() takes the exports of accounts (em.Archive with an ego); got "
+                f"{archive!r}"
+            )
+    platforms = {a.platform for a in archives}
+    if len(platforms) > 1:
+        raise InvalidArgumentError(
+            f"merge() takes exports of one platform (their ids are comparable), got "
+            f"{sorted(platforms)}"
+        )
+    egos = [str(a.ego) for a in archives]
+    if len(set(egos)) < len(egos):
+        raise InvalidArgumentError(
+            "merge() got two exports of the same account; to compare two snapshots of one "
+            "account use em.compare(older, newer)"
+        )
+    book = Ledger()
+    for archive in archives:
+        book.extend(archive.ledger, structural=False)
+    derived = all(a._derived for a in archives)
+    return Archive(
+        follows=_once(a.follows for a in archives),
+        posts=pd.concat([a.posts for a in archives], ignore_index=True).drop_duplicates(
+            "post_id"
+        ),
+        interactions=None if derived else _once(a.interactions for a in archives),
+        accounts=pd.concat([a.accounts for a in archives], ignore_index=True),
+        mentions=_concat(a._mentions for a in archives) if derived else None,
+        likes=_concat(a._likes for a in archives) if derived else None,
+        ego=egos[0],
+        owners=egos[1:],
+        platform=platforms.pop(),
+        exported_at=min((a.exported_at for a in archives if a.exported_at is not None),
+                        default=None),
+        ledger=book.to_frame(),
+        scope="ego",
+        unknown=_unknown(archives),
+    )
+
+
+def _once(tables: Any) -> pd.DataFrame:
+    """Rows of several exports' tables, each row that two exports hold kept once (the rows
+    duplicated within one export stay as that export had them)."""
+    frames = [t.reset_index(drop=True) for t in tables]
+    out = [frames[0]]
+    seen = frames[0].drop_duplicates()
+    for frame in frames[1:]:
+        marked = frame.merge(seen, how="left", indicator=True)
+        out.append(frame[(marked["_merge"] == "left_only").to_numpy()])
+        seen = pd.concat([seen, frame], ignore_index=True).drop_duplicates()
+    return pd.concat(out, ignore_index=True)
+
+
+def _concat(tables: Any) -> pd.DataFrame | None:
+    given = [t for t in tables if t is not None and len(t)]
+    return pd.concat(given, ignore_index=True) if given else None
+
+
+def _unknown(archives: tuple[Archive, ...]) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for part in PARTS:
+        owners_by_reason: dict[str, list[str]] = {}
+        for a in archives:
+            why = a.coverage.reason(part)
+            if why is not None:
+                owners_by_reason.setdefault(why, []).append(str(a.ego))
+        out[part] = "; ".join(
+            f"{why} (the export of {', '.join(owners)})" for why, owners in owners_by_reason.items()
+        ) or None
+    return out

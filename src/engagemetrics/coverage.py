@@ -17,7 +17,8 @@ The parts of an export (:data:`PARTS`):
 =========================  ==========================================================
 
 The *scope* says whose parts are covered: ``"ego"`` for one account's export (the parts are
-the owner's; every other account is seen only through the owner's data) and ``"all"`` for a
+the owner's; every other account is seen only through the owner's data; several exports merged
+with :func:`engagemetrics.merge` cover each of their owners) and ``"all"`` for a
 whole-platform dataset or a table taken as complete.
 """
 
@@ -63,6 +64,9 @@ class Coverage:
     log_span : tuple of two pandas.Timestamp, or None
         First and last timestamp of the post log (of the interaction log when there is
         no post log); None when the log is empty or unknown.
+    owners : frozenset of str
+        With ``scope="ego"``: the accounts whose parts are covered (the owner, and the owners
+        of the other exports merged with it). Empty with ``scope="all"`` (every account).
 
     Examples
     --------
@@ -82,6 +86,7 @@ class Coverage:
         default_factory=lambda: {"following": False, "followers": False}
     )
     log_span: tuple[pd.Timestamp, pd.Timestamp] | None = None
+    owners: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.scope not in SCOPES:
@@ -97,8 +102,16 @@ class Coverage:
                 raise InvalidArgumentError(
                     f"the reason why {part!r} is unknown must be a non-empty string, got {why!r}"
                 )
+        object.__setattr__(self, "owners", frozenset(self.owners))
+        if self.scope == "all" and self.owners:
+            raise InvalidArgumentError("scope='all' covers every account: give no owners")
         object.__setattr__(self, "unknown", MappingProxyType(dict(self.unknown)))
         object.__setattr__(self, "follow_dates", MappingProxyType(dict(self.follow_dates)))
+
+    def covers(self, account: str) -> bool:
+        """Whether the parts of ``account`` are covered (one of the owners, or anyone with
+        ``scope="all"``)."""
+        return self.scope == "all" or str(account) in self.owners
 
     def known(self, part: str) -> bool:
         """Whether the export holds ``part`` (one of :data:`PARTS`)."""
@@ -129,6 +142,7 @@ class Coverage:
         span = None if self.log_span is None else [t.isoformat() for t in self.log_span]
         return {
             "scope": self.scope,
+            "owners": sorted(self.owners),
             "exported_at": None if self.exported_at is None else self.exported_at.isoformat(),
             "log_span": span,
             "follow_dates": dict(self.follow_dates),
@@ -139,7 +153,8 @@ class Coverage:
     def __repr__(self) -> str:
         known = [p for p in PARTS if p not in self.unknown]
         unknown = "; ".join(f"{p}: {why}" for p, why in self.unknown.items())
+        owners = f", owners={sorted(self.owners)}" if self.scope == "ego" else ""
         return (
-            f"Coverage(scope={self.scope!r}, known={known}, unknown={{{unknown}}}, "
+            f"Coverage(scope={self.scope!r}{owners}, known={known}, unknown={{{unknown}}}, "
             f"exported_at={self.exported_at}, log_span={self.log_span})"
         )

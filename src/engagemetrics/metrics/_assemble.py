@@ -58,7 +58,7 @@ def missing_column(frame: pd.DataFrame, column: str) -> None:
         frame[column] = np.full(len(frame), np.nan)
 
 
-def mask_unknown(frame: pd.DataFrame, coverage: Coverage | None, ego: str | None) -> pd.DataFrame:
+def mask_unknown(frame: pd.DataFrame, coverage: Coverage | None) -> pd.DataFrame:
     """Set what ``coverage`` does not cover to NA, in place; return ``frame``.
 
     For a whole-platform dataset (scope ``"all"``) an uncovered column is NA in every row;
@@ -70,9 +70,12 @@ def mask_unknown(frame: pd.DataFrame, coverage: Coverage | None, ego: str | None
         return frame
     reasons = unknown_columns(coverage, frame.columns)
     if coverage.scope == "ego":
-        others = frame.index != ego if not isinstance(frame.index, pd.MultiIndex) else (
-            frame.index.get_level_values("account") != ego
+        accounts = (
+            frame.index.get_level_values("account")
+            if isinstance(frame.index, pd.MultiIndex)
+            else frame.index
         )
+        others = ~pd.Index(accounts).astype(str).isin(list(coverage.owners))
         for column in frame.columns:
             if is_count(column):
                 frame.loc[others, column] = pd.NA

@@ -161,7 +161,7 @@ def account_metrics(
         for name, ratio in FOLLOW_RATES.items():
             arrays[name] = _kernels.evaluate(ratio, arrays)
         result = pandas_frame(arrays, None, index, FOLLOW_COLUMNS)
-        return mask_unknown(result, inputs.coverage, inputs.ego)
+        return mask_unknown(result, inputs.coverage)
     return per_account(
         inputs, graph, window=window, loops=loops, multi=multi, accounts=accounts,
         include_direct=include_direct, include_self=include_self, follow_columns=True,

@@ -182,7 +182,7 @@ def per_account(
         missing_column(frame, column)
         if inputs.coverage is None:
             frame.attrs.setdefault("unknown", {})[column] = reason
-    return mask_unknown(frame, inputs.coverage, inputs.ego)
+    return mask_unknown(frame, inputs.coverage)
 
 
 def conversation_counts(

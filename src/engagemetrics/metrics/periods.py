@@ -121,7 +121,7 @@ def period_counts(
     period = parse_freq(freq)
     window = parse_window(start, end)
     include_direct = check_bool(include_direct, "include_direct")
-    coverage, ego = None, None
+    coverage = None
     if isinstance(posts, Archive):
         if interactions is not None:
             raise InvalidArgumentError(
@@ -129,7 +129,7 @@ def period_counts(
                 "stands for all its tables"
             )
         archive = posts
-        coverage, ego = archive.coverage, archive.ego
+        coverage = archive.coverage
         if coverage.known("posts") or not coverage.known("interactions_made"):
             posts, interactions = archive.posts, None
         else:
@@ -148,5 +148,5 @@ def period_counts(
         posts, interactions, freq=period, window=window, include_direct=include_direct
     )
     if isinstance(out, pd.DataFrame):
-        out = mask_unknown(out, coverage, ego)
+        out = mask_unknown(out, coverage)
     return out

@@ -199,7 +199,7 @@ def counts_frame(
     """:func:`follow_counts` of a :class:`FollowGraph`, with the rows of ``accounts``."""
     arrays, index = follow_arrays(graph, loops=loops, multi=multi, accounts=accounts)
     frame = pandas_frame(arrays, None, index, FOLLOW_COUNT_COLUMNS)
-    return mask_unknown(frame, graph.coverage, graph.ego)
+    return mask_unknown(frame, graph.coverage)
 
 
 def reciprocity(
