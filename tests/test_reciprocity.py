@@ -388,32 +388,6 @@ def test_copies_of_a_self_follow_under_keep_and_mutual(kernel):
     assert dyad_census(follows) == DyadCensus(1, 0, 2)
 
 
-def test_two_thread_sort_gives_the_same_counts(monkeypatch):
-    # Large inputs sort their keys in two threads and merge; force that path on a small
-    # random multigraph with loops and compare with the one-thread sort.
-    from engagemetrics.metrics import _kernels
-
-    rng = np.random.default_rng(7)
-    edges = pd.DataFrame(
-        {"source": rng.integers(0, 300, 5_000), "target": rng.integers(0, 300, 5_000)}
-    )
-    single = em.follow_counts(edges, multi="keep")
-    r_single = em.reciprocity(edges)
-    monkeypatch.setattr(_kernels, "_PARALLEL_SORT_MIN", 2)
-    monkeypatch.setattr(_kernels.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    pools = []
-    real_pool = _kernels.ThreadPoolExecutor
-
-    def counting_pool(*args, **kwargs):
-        pools.append(1)
-        return real_pool(*args, **kwargs)
-
-    monkeypatch.setattr(_kernels, "ThreadPoolExecutor", counting_pool)
-    pd.testing.assert_frame_equal(em.follow_counts(edges, multi="keep"), single)
-    assert em.reciprocity(edges) == r_single
-    assert len(pools) == 2  # both calls took the two-thread path
-
-
 def test_edge_lookup_and_followee_engagement_in_both_kernels(kernel):
     # a -> b, b -> a, a -> c (twice), c -> c; the lookup answers from the one sort
     graph = em.FollowGraph(frame([("a", "b"), ("b", "a"), ("a", "c"), ("a", "c"), ("c", "c")]))
@@ -428,3 +402,27 @@ def test_edge_lookup_and_followee_engagement_in_both_kernels(kernel):
     acts = pd.DataFrame({"actor": ["a", "a"], "target": ["c", "b"], "kind": ["reply", "mention"]})
     m = em.account_metrics(graph, posts, interactions=acts)
     assert m.loc["a", "followee_engagement"] == 1.0 and m.loc["b", "followee_engagement"] == 0.0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_text_ids_of_every_kind_give_the_integer_counts(seed, kernel):
+    # the same graph with ids as integers, as decimal text (X, SNAP read as text), as text
+    # that is not a number (DIDs), and sparse decimal text (snowflakes): one answer
+    rng = np.random.default_rng(seed)
+    src, dst = rng.integers(0, 60, 400), rng.integers(0, 60, 400)
+    ints = pd.DataFrame({"source": src, "target": dst})
+    expected = follow_counts(ints)
+    forms = {
+        "decimal": lambda v: str(v),
+        "did": lambda v: f"did:plc:{v:04d}x",
+        "snowflake": lambda v: str(1_964_312_974_236_991_488 + v * 7_919),
+    }
+    for name, form in forms.items():
+        text = ints.map(form).astype("string[pyarrow]")
+        got = follow_counts(text)
+        assert got.index.tolist() == sorted(form(v) for v in expected.index), name
+        mapped = expected.rename(index=form).loc[got.index]
+        np.testing.assert_array_equal(got.to_numpy(dtype="int64"),
+                                      mapped.to_numpy(dtype="int64"), err_msg=name)
+        assert reciprocity(text) == reciprocity(ints), name
+        assert dyad_census(text) == dyad_census(ints), name

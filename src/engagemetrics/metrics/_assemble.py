@@ -47,7 +47,7 @@ def pandas_frame(
             )
         else:
             data[column] = values.astype(np.float64, copy=False)
-    return pd.DataFrame(data, index=index)
+    return pd.DataFrame(data, index=index, copy=False)  # the arrays are ours: no copy
 
 
 def missing_column(frame: pd.DataFrame, column: str) -> None:

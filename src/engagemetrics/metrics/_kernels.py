@@ -25,9 +25,7 @@ encoded tables (:mod:`._prepare`); distinct pairs come from sorted int64 keys. T
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
@@ -47,6 +45,7 @@ __all__ = [
     "SortedArcs",
     "arc_keys",
     "code_bits",
+    "degrees",
     "entropy_of",
     "evaluate",
     "gini_of",
@@ -68,8 +67,6 @@ __all__ = [
 _MAX_CODE_BITS = 31
 # Edges per chunk when building keys and comparing neighbours (8 MiB of int64).
 _CHUNK = 1 << 20
-# Below this many edges one sort is as fast as two threads and a merge.
-_PARALLEL_SORT_MIN = 1 << 21
 
 
 class SortedArcs(NamedTuple):
@@ -78,7 +75,7 @@ class SortedArcs(NamedTuple):
     ``duplicate_source``/``duplicate_target``: codes of every copy of an edge beyond its first
     (self-follows included); ``mutual_low``/``mutual_high``: the two accounts of each mutual
     pair, low < high; ``mutual_copies``: min(k, m) for each mutual pair with k copies of one
-    direction and m of the other; ``loops``: the code of every self-follow edge (with its
+    direction and m of the other (None on a graph without duplicate edges: all ones); ``loops``: the code of every self-follow edge (with its
     copies). ``key`` is the sorted array of packed arc keys (:func:`arc_keys`), kept so that
     later questions about the same edges (is u -> v an edge?) need no second sort; with codes
     too large to pack it is None and ``lexsorted`` holds the sorted (low, high, backward)
@@ -90,7 +87,7 @@ class SortedArcs(NamedTuple):
     duplicate_target: np.ndarray
     mutual_low: np.ndarray
     mutual_high: np.ndarray
-    mutual_copies: np.ndarray
+    mutual_copies: np.ndarray | None
     loops: np.ndarray
     bits: int
     key: np.ndarray | None
@@ -124,6 +121,28 @@ def arc_keys(source: np.ndarray, target: np.ndarray, bits: int, out: np.ndarray 
     return out
 
 
+def degrees(source: np.ndarray, target: np.ndarray, n_codes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Raw out- and in-degree of every code (copies and self-follows included).
+
+    Counted in chunks: ``np.bincount`` copies an input it may not write to (pandas hands
+    out read-only views), and a chunk's copy stays small where the whole column's would
+    cost 8 bytes an edge.
+
+    Examples
+    --------
+    >>> out, in_ = degrees(np.array([0, 0, 2]), np.array([1, 2, 2]), 3)
+    >>> out.tolist(), in_.tolist()
+    ([2, 0, 1], [0, 1, 2])
+    """
+    out = np.zeros(n_codes, dtype=np.int64)
+    in_ = np.zeros(n_codes, dtype=np.int64)
+    for lo in range(0, int(source.shape[0]), _CHUNK):
+        hi = lo + _CHUNK
+        out += np.bincount(source[lo:hi], minlength=n_codes)
+        in_ += np.bincount(target[lo:hi], minlength=n_codes)
+    return out, in_
+
+
 def sort_arcs(source: np.ndarray, target: np.ndarray, n_codes: int) -> SortedArcs:
     """Find the duplicate edges, mutual pairs and self-follows of an edge list of codes.
 
@@ -145,6 +164,8 @@ def sort_arcs(source: np.ndarray, target: np.ndarray, n_codes: int) -> SortedArc
     ([0, 2], [1, 2])
     >>> arcs.mutual_low.tolist(), arcs.mutual_high.tolist(), arcs.mutual_copies.tolist()
     ([0], [1], [1])
+    >>> sort_arcs(np.array([0, 1]), np.array([1, 0]), 2).mutual_copies is None  # no duplicate
+    True
     >>> arcs.loops.tolist()
     [2, 2]
     """
@@ -160,7 +181,7 @@ def sort_arcs(source: np.ndarray, target: np.ndarray, n_codes: int) -> SortedArc
     for lo in range(0, n_edges, _CHUNK):
         hi = min(lo + _CHUNK, n_edges)
         arc_keys(source[lo:hi], target[lo:hi], bits, out=key[lo:hi])
-    _sort_in_place(key)
+    key.sort()  # numpy's SIMD sort: as fast as two threads and a merge here, and no buffer
 
     # Neighbours: equal -> a duplicate copy; differing only in the direction bit -> mutual.
     duplicate_at, mutual_at = [], []
@@ -172,10 +193,8 @@ def sort_arcs(source: np.ndarray, target: np.ndarray, n_codes: int) -> SortedArc
     empty = np.empty(0, dtype=np.intp)
     duplicates = key[np.concatenate(duplicate_at) if duplicate_at else empty]
     mutual_first = np.concatenate(mutual_at) if mutual_at else empty
-    if duplicates.shape[0]:
-        copies = _mutual_copies(key, mutual_first)
-    else:  # a simple graph: every direction has one copy
-        copies = np.ones(mutual_first.shape[0], dtype=np.int64)
+    # on a simple graph every direction has one copy: nothing to store
+    copies = _mutual_copies(key, mutual_first) if duplicates.shape[0] else None
     pairs = key[mutual_first] >> 1
     mask = (1 << bits) - 1
     backward = (duplicates & 1).astype(bool)
@@ -225,27 +244,6 @@ def _records(low: np.ndarray, high: np.ndarray, backward: np.ndarray) -> np.ndar
     out = np.empty(low.shape[0], dtype=[("low", "<i8"), ("high", "<i8"), ("backward", "?")])
     out["low"], out["high"], out["backward"] = low, high, backward
     return out
-
-
-def _sort_in_place(key: np.ndarray) -> None:
-    """Sort ``key`` in place, on two cores when there are two and the array is large.
-
-    numpy's sort releases the GIL: the two halves are sorted in two threads, then one stable
-    sort merges the two sorted runs (timsort finds them; O(n)). On 10M int64 keys this took
-    0.37-0.44 s against 0.64 s for one ``ndarray.sort()`` on this project's 2-core machine.
-    The result is the same sorted array either way.
-    """
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    if cores < 2 or key.shape[0] < _PARALLEL_SORT_MIN:
-        key.sort()
-        return
-    half = key.shape[0] // 2
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(np.ndarray.sort, (key[:half], key[half:])))
-    key.sort(kind="stable")
 
 
 def _mutual_copies(sorted_key: np.ndarray, mutual_first: np.ndarray) -> np.ndarray:
@@ -328,7 +326,8 @@ def graph_counts(arcs: SortedArcs, *, loops: str, multi: str) -> GraphCounts:
         n_loops = n_raw_loops
         n_non_loop = arcs.n_edges - n_raw_loops
         # k copies of u->v and m of v->u: 2 min(k, m) reciprocated arcs (igraph, networkx).
-        reciprocated = 2 * int(arcs.mutual_copies.sum())
+        copies = arcs.mutual_copies
+        reciprocated = 2 * (n_mutual if copies is None else int(copies.sum()))
     else:
         n_loops = n_distinct_loops
         n_non_loop = n_distinct_non_loop

@@ -36,6 +36,8 @@ from ._definitions import FREQS, REQUIRES
 __all__ = [
     "NAT",
     "account_ids",
+    "as_text",
+    "decimal_ids",
     "Encoded",
     "IdColumn",
     "Inputs",
@@ -55,6 +57,7 @@ __all__ = [
     "parse_window",
     "posts_frame",
     "take_inputs",
+    "text_codes",
     "unknown_columns",
 ]
 
@@ -518,21 +521,22 @@ def encode_ids(columns: Sequence[IdColumn]) -> tuple[pd.Index, list[np.ndarray]]
     """
     if all(c.integer for c in columns):
         return _encode_integers(columns)
-    texts = [_as_text(c) for c in columns]
-    numbers = _decimal_integers(texts)
+    texts = [as_text(c) for c in columns]
+    numbers = decimal_ids(texts)
     if numbers is not None:
         ints, text_codes = _encode_integers(numbers)
         # the ids are text: sort them as text, and renumber the codes accordingly
-        as_text = pa.array(ints.to_numpy().astype(str))
-        order = pc.array_sort_indices(as_text).to_numpy()
+        written = pa.array(ints.to_numpy().astype(str))
+        order = pc.array_sort_indices(written).to_numpy()
         rank = np.empty(order.shape[0], dtype=np.int64)
         rank[order] = np.arange(order.shape[0], dtype=np.int64)
-        uniques = pd.Index(pd.array(as_text.take(order), dtype=schema.ID_DTYPE), name="account")
+        uniques = pd.Index(pd.array(written.take(order), dtype=schema.ID_DTYPE), name="account")
         return uniques, [np.where(codes >= 0, rank[codes], -1) for codes in text_codes]
     return _encode_text(texts)
 
 
-def _as_text(column: IdColumn) -> pa.Array:
+def as_text(column: IdColumn) -> pa.Array:
+    """The ids of a column as a pyarrow string array (integers written in decimal)."""
     if not column.integer:
         return column.values
     return pa.array(column.values.astype(str), mask=~column.valid)
@@ -541,7 +545,7 @@ def _as_text(column: IdColumn) -> pa.Array:
 _DECIMAL = r"^(0|-?[1-9][0-9]{0,17})$"
 
 
-def _decimal_integers(texts: list[pa.Array]) -> list[IdColumn] | None:
+def decimal_ids(texts: list[pa.Array]) -> list[IdColumn] | None:
     """The columns as integers if every id is a canonical decimal int64 ("42", never "042")."""
     for text in texts:  # a cheap look at a few ids first: DIDs and URIs fail here at once
         head = text.slice(0, 64).drop_null()
@@ -601,8 +605,9 @@ def _split(codes_taken: np.ndarray, columns: Sequence[IdColumn]) -> list[np.ndar
     return out
 
 
-def _encode_text(texts: list[pa.Array]) -> tuple[pd.Index, list[np.ndarray]]:
-    """One pyarrow dictionary over every column; only the dictionary is sorted."""
+def text_codes(texts: list[pa.Array]) -> tuple[pa.Array, list[np.ndarray]]:
+    """One pyarrow dictionary over every column: the distinct ids in the order they first
+    appear, and per column the int64 code of each id (-1 where missing)."""
     large = any(pa.types.is_large_string(t.type) for t in texts)
     kind = pa.large_string() if large else pa.string()
     encoded = pc.dictionary_encode(
@@ -613,14 +618,19 @@ def _encode_text(texts: list[pa.Array]) -> tuple[pd.Index, list[np.ndarray]]:
         [c.indices.fill_null(-1).to_numpy().astype(np.int64, copy=False) for c in encoded.chunks]
         or [np.empty(0, dtype=np.int64)]
     )
+    bounds = np.cumsum([0, *(len(t) for t in texts)])
+    return dictionary, [indices[bounds[i] : bounds[i + 1]] for i in range(len(texts))]
+
+
+def _encode_text(texts: list[pa.Array]) -> tuple[pd.Index, list[np.ndarray]]:
+    """:func:`text_codes`, renumbered so that codes follow the sorted ids."""
+    dictionary, codes = text_codes(texts)
     order = pc.array_sort_indices(dictionary).to_numpy()
     rank = np.empty(order.shape[0] + 1, dtype=np.int64)
     rank[order] = np.arange(order.shape[0], dtype=np.int64)
-    rank[-1] = -1  # a missing id: its index, -1, picks this last entry
-    codes = rank[indices]
-    bounds = np.cumsum([0, *(len(t) for t in texts)])
+    rank[-1] = -1  # a missing id: its code, -1, picks this last entry
     uniques = pd.Index(pd.array(dictionary.take(order), dtype=schema.ID_DTYPE), name="account")
-    return uniques, [codes[bounds[i] : bounds[i + 1]] for i in range(len(texts))]
+    return uniques, [rank[c] for c in codes]
 
 
 # =========================================================================== tables as arrays

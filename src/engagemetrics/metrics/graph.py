@@ -7,12 +7,23 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from .. import schema
 from ..archive import Archive
 from ..coverage import Coverage
 from ..exceptions import ColumnTypeError, DataQualityWarning, InvalidArgumentError
 from . import _kernels
-from ._prepare import encode_ids, follows_frame, id_column, is_native
+from ._prepare import (
+    as_text,
+    decimal_ids,
+    encode_ids,
+    follows_frame,
+    id_column,
+    is_native,
+    text_codes,
+)
 
 __all__ = ["FollowGraph", "warn_undefined"]
 
@@ -80,54 +91,93 @@ class FollowGraph:
         self._arcs: _kernels.SortedArcs | None = None
         self._counts: dict[tuple[str, str], _kernels.NodeCounts] = {}
         # The raw degrees: every count starts from them, and they say which codes are used.
-        self.out_degree = np.bincount(self.source, minlength=self.n_codes)
-        self.in_degree = np.bincount(self.target, minlength=self.n_codes)
-        self.present_codes = np.flatnonzero((self.out_degree > 0) | (self.in_degree > 0))
+        self.out_degree, self.in_degree = _kernels.degrees(self.source, self.target, self.n_codes)
+        # The accounts of an edge, in the order of their ids (the order of every output).
+        used = np.flatnonzero((self.out_degree > 0) | (self.in_degree > 0))
+        self.present_codes = self._in_id_order(used)
         self.ids = self.ids_of(self.present_codes)
 
     # ------------------------------------------------------------------ encoding
     def _encode(self, table: pd.DataFrame) -> None:
-        """Codes of the ids: id - min for dense integer ids, else :func:`encode_ids`."""
+        """Integer codes of the ids, with as little work on the edges as their kind allows.
+
+        Dense integer ids are their own codes (id - min, no copy for int64 from 0). Text ids
+        that are all canonical decimal integers (X and SNAP ids read as text) take the same
+        path and are turned back into text for the output only. Other text is coded by one
+        pyarrow dictionary, in the order of first appearance: only the distinct ids (not
+        the edges) are sorted, to give the output its order. Sparse integers are
+        factorised (:func:`encode_ids`).
+        """
         source, target = table["source"], table["target"]
         self._offset: int | None = None
         self._uniques: pd.Index | None = None
+        self._as_text = False  # integer codes of ids that are text
         self._dtype: Any = source.dtype
-        integer = [_is_integer(source), _is_integer(target)]
-        if all(integer) and self.n_edges:
-            source_ids = source.to_numpy(dtype=np.int64 if source.dtype.kind != "u" else None)
-            target_ids = target.to_numpy(dtype=np.int64 if target.dtype.kind != "u" else None)
-            if source_ids.dtype == target_ids.dtype:
-                low = min(int(source_ids.min()), int(target_ids.min()))
-                high = max(int(source_ids.max()), int(target_ids.max()))
-                span = high - low + 1
-                limit = max(_RANGE_CODES_PER_EDGE * self.n_edges, _RANGE_CODES_FLOOR)
-                if 0 <= low and high < limit:
-                    low, span = 0, high + 1  # small non-negative ids are their own codes
-                if span <= limit:
-                    self._dtype = (
-                        source.dtype if source.dtype == target.dtype else np.dtype(np.int64)
-                    )
-                    self.source, self.target = _shift(source_ids, low), _shift(target_ids, low)
-                    self.n_codes, self._offset = span, low
-                    return
         if not self.n_edges:
             self.source = self.target = np.empty(0, dtype=np.int64)
             self.n_codes = 0
             self._uniques = pd.Index([], dtype=source.dtype, name="account")
             return
-        uniques, (self.source, self.target) = encode_ids([id_column(source), id_column(target)])
-        self._uniques = uniques
+        columns = [id_column(source), id_column(target)]
+        if not all(c.integer for c in columns):
+            texts = [as_text(c) for c in columns]
+            numbers = decimal_ids(texts)
+            if numbers is None:
+                dictionary, (self.source, self.target) = text_codes(texts)
+                self._uniques = pd.Index(pd.array(dictionary, dtype=schema.ID_DTYPE),
+                                         name="account")
+                self.n_codes = len(self._uniques)
+                return
+            columns, self._as_text = numbers, True
+            self._dtype = schema.ID_DTYPE
+        source_ids, target_ids = columns[0].values, columns[1].values
+        if _is_integer(source) and source.dtype.kind == "u":
+            source_ids = source.to_numpy()
+        if _is_integer(target) and target.dtype.kind == "u":
+            target_ids = target.to_numpy()
+        if source_ids.dtype == target_ids.dtype:
+            low = min(int(source_ids.min()), int(target_ids.min()))
+            high = max(int(source_ids.max()), int(target_ids.max()))
+            span = high - low + 1
+            limit = max(_RANGE_CODES_PER_EDGE * self.n_edges, _RANGE_CODES_FLOOR)
+            if 0 <= low and high < limit:
+                low, span = 0, high + 1  # small non-negative ids are their own codes
+            if span <= limit:
+                if not self._as_text:
+                    self._dtype = (
+                        source.dtype if source.dtype == target.dtype else np.dtype(np.int64)
+                    )
+                self.source, self.target = _shift(source_ids, low), _shift(target_ids, low)
+                self.n_codes, self._offset = span, low
+                return
+        uniques, (self.source, self.target) = encode_ids(columns)
+        self._uniques = uniques.astype(schema.ID_DTYPE) if self._as_text else uniques
+        self._as_text = False  # the uniques are already the ids, in order
         self.n_codes = len(uniques)
+
+    def _in_id_order(self, codes: np.ndarray) -> np.ndarray:
+        """``codes`` reordered so that their ids ascend (as text for text ids)."""
+        if self._as_text:
+            text = pa.array(self._raw_ids(codes).astype(str))
+            return codes[pc.array_sort_indices(text).to_numpy()]
+        if self._uniques is not None and not self._uniques.is_monotonic_increasing:
+            order = pc.array_sort_indices(pa.array(self._uniques.take(codes).array)).to_numpy()
+            return codes[order]
+        return codes
+
+    def _raw_ids(self, codes: np.ndarray) -> np.ndarray:
+        offset = self._offset or 0
+        if offset > np.iinfo(np.int64).max - self.n_codes:
+            return codes.astype(np.uint64) + np.uint64(offset)  # uint64 ids near 2**64
+        return codes + offset if offset else codes.copy()
 
     def ids_of(self, codes: np.ndarray) -> pd.Index:
         """The account ids of ``codes``, as an Index named ``account``."""
         if self._uniques is not None:
             return self._uniques.take(codes).rename("account")
-        offset = self._offset or 0
-        if offset > np.iinfo(np.int64).max - self.n_codes:
-            values = codes.astype(np.uint64) + np.uint64(offset)  # uint64 ids near 2**64
-        else:
-            values = codes + offset if offset else codes.copy()
+        values = self._raw_ids(codes)
+        if self._as_text:
+            return pd.Index(pd.array(values.astype(str), dtype=schema.ID_DTYPE), name="account")
         return pd.Index(values, name="account").astype(self._dtype)
 
     def codes_of(self, ids: pd.Index) -> np.ndarray:
