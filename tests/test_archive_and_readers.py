@@ -210,3 +210,15 @@ def test_archive_replace_returns_new_archive():
     b = a.replace(platform="mastodon")
     assert b.platform == "mastodon" and a.platform == "generic"
     pdt.assert_frame_equal(a.follows, b.follows)
+
+
+def test_one_list_of_platform_names():
+    # every list of platforms in the package is drawn from engagemetrics.archive.PLATFORMS
+    from engagemetrics.archive import PLATFORMS
+    from engagemetrics.io.load import FORMATS
+
+    assert set(em.datasets.PLATFORMS) <= set(PLATFORMS)
+    assert set(em.datasets.EXPORT_PLATFORMS) <= set(PLATFORMS)
+    assert set(FORMATS) <= set(PLATFORMS)
+    for platform in em.datasets.EXPORT_PLATFORMS:  # and a written export reads back as such
+        assert platform in FORMATS
