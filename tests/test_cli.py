@@ -1,19 +1,20 @@
-"""The ``engagemetrics`` command: demo audit, JSON output, windows, errors, a real-format export."""
+"""The ``engagemetrics`` command: the audit, its formats, its errors and their exit codes."""
 
 from __future__ import annotations
 
 import json
-import math
+import os
 import re
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import engagemetrics as em
-from engagemetrics.cli import main
+from engagemetrics.cli import EXIT_CODES, main
 
 # The demo account's follow snapshot as its generator specifies it (datasets.demo docstring):
 # it follows 300 accounts, 600 follow it, 125 of them both ways.
@@ -28,9 +29,13 @@ def _run(capsys, argv):
 
 def _number_after(label: str, text: str) -> str:
     """The value printed on the line that starts with ``label`` in the text audit."""
-    match = re.search(rf"^\s+{re.escape(label)}\s+(\S+)\s*$", text, flags=re.MULTILINE)
+    match = re.search(rf"^\s+{re.escape(label)}\s+(\S+)", text, flags=re.MULTILINE)
     assert match, f"no line {label!r} in:\n{text}"
     return match.group(1)
+
+
+def _numbers(section: list[dict]) -> dict[str, dict]:
+    return {row["number"]: row for row in section}
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +43,12 @@ def demo():
     return em.datasets.demo()
 
 
-def _replies_in(archive, start=None, end=None) -> int:
-    """The ego's replies counted straight from the posts table (direct messages excluded)."""
+def _own(archive, kind=None, start=None, end=None) -> int:
+    """The owner's posts of a kind counted straight from the posts table (DMs excluded)."""
     posts = archive.posts
-    keep = (posts["author"] == archive.ego) & (posts["kind"] == "reply")
-    keep &= posts["visibility"].astype(object) != "direct"
+    keep = (posts["author"] == archive.ego) & (posts["visibility"].astype(object) != "direct")
+    if kind is not None:
+        keep &= posts["kind"] == kind
     if start is not None:
         keep &= posts["created_at"] >= pd.Timestamp(start, tz="UTC")
     if end is not None:
@@ -50,176 +56,229 @@ def _replies_in(archive, start=None, end=None) -> int:
     return int(keep.fillna(False).sum())
 
 
-def test_default_audit_shows_follow_counts_and_ledger(capsys, demo):
-    code, out, err = _run(capsys, [])
-    assert code == 0
-    assert err == ""
-    assert out.startswith(f"engagemetrics: twitter account {demo.ego}")
-    assert _number_after("followers", out) == f"{DEMO_FOLLOWERS:,}"
-    assert _number_after("following", out) == f"{DEMO_FOLLOWING:,}"
-    assert _number_after("mutuals", out) == f"{DEMO_MUTUALS:,}"
-    # The vanity number is printed, but beside the follow-back rate: 125 / 300.
-    assert _number_after("follower/following ratio (vanity number)", out) == "2.000"
-    assert _number_after("follow-back rate (mutuals / following)", out) == "41.7%"
-    assert _number_after("replies", out) == f"{_replies_in(demo):,}"
-    assert "data-quality ledger" in out
-    # Every ledger row of the archive is printed with its count and reason.
-    for rec in demo.ledger.to_dict("records"):
-        assert (
-            f"{rec['count']:>8,}  {rec['action']:<7}  {rec['record_kind']}: {rec['reason']}" in out
-        )
-
-
-FLOAT_METRICS = {"follow_ratio", "follow_back_rate", "reciprocation_rate", "reciprocity_dice",
-                 "reciprocity_jaccard", "reply_to_broadcast_ratio", "reply_share",
-                 "thread_share", "followee_engagement", "outreach_gini", "outreach_entropy"}
-
-
-def test_json_metrics_equal_ego_metrics(capsys, demo):
-    code, out, _ = _run(capsys, ["--format", "json"])
-    assert code == 0
-    report = json.loads(out)
-    assert report["platform"] == "twitter"
-    assert report["ego"] == demo.ego
-    assert report["window"] == [None, None]
-    expected = em.ego_metrics(demo).iloc[0]
-    assert set(report["metrics"]) == set(expected.index)
-    for name, value in expected.items():
-        got = report["metrics"][name]
-        if name == "follow_basis":
-            assert got == value == "snapshot"
-        elif pd.isna(value):
-            assert got is None, name
-            assert report["unknown"].get(name) or name in FLOAT_METRICS, name
-        else:
-            assert math.isclose(got, float(value), rel_tol=1e-12), name
-            if name not in FLOAT_METRICS:  # counts are JSON integers, not 61.0
-                assert type(got) is int, name
-    # Independent of ego_metrics: the generator's snapshot and a direct count of replies.
-    assert (report["metrics"]["followers"], report["metrics"]["following"]) == (600, 300)
-    assert report["metrics"]["mutuals"] == DEMO_MUTUALS
-    assert report["metrics"]["replies"] == _replies_in(demo)
-    assert report["ledger"] and all(rec["count"] > 0 for rec in report["ledger"])
-    assert sum(r["count"] for r in report["ledger"]) == int(demo.ledger["count"].sum())
-
-
-def test_window_changes_reply_counts_as_ego_metrics_does(capsys, demo):
-    start, end = "2025-04-01", "2025-07-01"
-    code, out, _ = _run(capsys, ["--format", "json", "--start", start, "--end", end])
-    assert code == 0
-    windowed = json.loads(out)
-    assert windowed["window"] == [start, end]
-    expected = em.ego_metrics(demo, start=start, end=end).iloc[0]
-    assert windowed["metrics"]["replies"] == int(expected["replies"])
-    assert windowed["metrics"]["posts"] == int(expected["posts"])
-    assert windowed["metrics"]["replies"] == _replies_in(demo, start, end)
-    # A quarter of a year of activity has fewer replies than the whole year.
-    assert 0 < windowed["metrics"]["replies"] < _replies_in(demo)
-    # The follow snapshot is not filtered by the window.
-    assert windowed["metrics"]["followers"] == DEMO_FOLLOWERS
-
-    code, text, _ = _run(capsys, ["--start", start, "--end", end])
-    assert code == 0
-    assert f"window: [{start}, {end})" in text
-    assert _number_after("replies", text) == f"{_replies_in(demo, start, end):,}"
-
-
-def test_bad_window_is_exit_2(capsys):
-    code, out, err = _run(capsys, ["--start", "not a date"])
-    assert code == 2
-    assert out == ""
-    assert "engagemetrics: error:" in err and "not a date" in err
-
-
-def test_missing_path_is_exit_2_with_a_clear_message(capsys, tmp_path):
-    missing = tmp_path / "no-such-export.zip"
-    code, out, err = _run(capsys, [str(missing)])
-    assert code == 2
-    assert out == ""
-    assert err.startswith("engagemetrics: error:")
-    assert str(missing) in err
-    assert "no such file" in err.lower()
-    assert "Traceback" not in err
-
-
-def test_garbage_file_is_exit_2_naming_the_formats_tried(capsys, tmp_path):
-    garbage = tmp_path / "garbage.bin"
-    garbage.write_bytes(b"\x00\x01\x02 this is not an export \xff\xfe")
-    code, out, err = _run(capsys, [str(garbage)])
-    assert code == 2
-    assert out == ""
-    assert "Traceback" not in err
-    for platform in ("twitter", "mastodon", "bluesky", "instagram", "linkedin", "research"):
-        assert platform in err, platform
-
-
-def test_twitter_export_audited_by_path(capsys, tmp_path):
-    path = em.datasets.demo_export("twitter", tmp_path)
-    # Count followers, followings and the owner's id straight from the archive's .js files.
-    with zipfile.ZipFile(path) as zf:
-        followers = set(
-            re.findall(r'"accountId"\s*:\s*"(\d+)"', zf.read("data/follower.js").decode())
-        )
-        following = set(
-            re.findall(r'"accountId"\s*:\s*"(\d+)"', zf.read("data/following.js").decode())
-        )
-        ego = re.search(r'"accountId"\s*:\s*"(\d+)"', zf.read("data/account.js").decode()).group(1)
-    code, out, err = _run(capsys, ["--format", "json", str(path)])
-    assert code == 0, err
-    report = json.loads(out)
-    assert report["platform"] == "twitter"
-    assert report["ego"] == ego
-    assert report["metrics"]["followers"] == len(followers)
-    assert report["metrics"]["following"] == len(following)
-    assert report["metrics"]["mutuals"] == len(followers & following)
-
-    code, text, _ = _run(capsys, [str(path)])
-    assert code == 0
-    assert text.startswith(f"engagemetrics: twitter account {ego}")
-    assert _number_after("mutuals", text) == f"{len(followers & following):,}"
-
-
-def test_module_runs_as_a_subprocess(demo):
-    result = subprocess.run(
-        [sys.executable, "-m", "engagemetrics.cli", "--format", "json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+# --------------------------------------------------------------------------- the audit
+def test_demo_audit_as_text(capsys, demo):
+    code, out, err = _run(capsys, ["audit", "--demo"])
+    assert (code, err) == (0, "")
+    handle = demo.accounts.set_index("account_id").loc[demo.ego, "handle"]
+    assert out.splitlines()[0] == (
+        f"engagemetrics audit: @{handle} on twitter [the bundled demo account, synthetic]"
     )
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)
-    assert report["ego"] == demo.ego
-    assert (report["metrics"]["followers"], report["metrics"]["mutuals"]) == (600, DEMO_MUTUALS)
+    assert "export date: 2026-01-01" in out and "post log: 2025-01-01" in out
+    assert "period audited: 2025Q4 (compared with 2025Q3)" in out
+    assert _number_after("followers", out) == f"{DEMO_FOLLOWERS:,}"
+    assert _number_after("mutuals", out) == f"{DEMO_MUTUALS:,}"
+    # the vanity number beside the follow-back rate: 600 / 300, and 125 / 300
+    assert _number_after("follower/following ratio", out) == "2.000"
+    assert _number_after("follow-back rate", out) == "41.7%"
+    # 2025Q4 replies, and their change from 2025Q3, counted straight from the posts
+    q4 = _own(demo, "reply", "2025-10-01", "2026-01-01")
+    q3 = _own(demo, "reply", "2025-07-01", "2025-10-01")
+    line = next(x for x in out.splitlines() if x.strip().startswith("replies "))
+    assert line.split()[1:] == [f"{q4:,}", f"({q4 - q3:+,})"]
+    assert "replies received          unknown (an account's export holds its own posts" in out
+    for rec in demo.ledger.to_dict("records"):
+        assert f"{rec['count']:>8,}  {rec['action']:<7}  {rec['record_kind']}: {rec['reason']}" in out
+    assert "docs/definitions.md" in out
 
 
-def _strict_json(text: str):
-    """Parse JSON as the standard defines it: NaN and Infinity are not JSON."""
-
-    def refuse(constant):
-        raise ValueError(f"{constant} is not JSON")
-
-    return json.loads(text, parse_constant=refuse)
-
-
-def test_json_is_strict_json_when_graph_reciprocity_is_undefined(capsys, monkeypatch):
-    # A follow table of one self-follow: reciprocity has no arc to measure (NaN).
-    lonely = em.Archive(follows=pd.DataFrame({"source": ["me"], "target": ["me"]}), ego="me",
-                        scope="all")
-    monkeypatch.setattr(em.datasets, "demo", lambda: lonely)
-    code, out, _ = _run(capsys, ["--format", "json"])
+def test_demo_audit_as_json(capsys, demo):
+    code, out, _ = _run(capsys, ["audit", "--demo", "--format", "json"])
     assert code == 0
-    report = _strict_json(out)
-    assert report["graph_reciprocity"] is None
-    assert "undefined" in report["unknown"]["graph_reciprocity"]
+    report = json.loads(out, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
+    assert report["kind"] == "account" and report["header"]["account"] == demo.ego
+    follows = _numbers(report["follows"])
+    assert (follows["followers"]["value"], follows["following"]["value"],
+            follows["mutuals"]["value"]) == (DEMO_FOLLOWERS, DEMO_FOLLOWING, DEMO_MUTUALS)
+    assert all(type(follows[k]["value"]) is int for k in ("followers", "following", "mutuals"))
+    talk = _numbers(report["conversation"])
+    assert talk["posts"]["value"] == _own(demo, None, "2025-10-01", "2026-01-01")
+    assert talk["posts"]["previous"] == _own(demo, None, "2025-07-01", "2025-10-01")
+    assert talk["mentions_received"]["value"] is None
+    assert talk["mentions_received"]["unknown"].startswith("an account's export")
+    assert report["ledger"] and all(rec["count"] > 0 for rec in report["ledger"])
+    # the periods are the quarters of ego_metrics, as JSON
+    assert [p["period"] for p in report["periods"]][-1] == "2025Q4"
 
 
-def test_unreadable_export_is_exit_2(capsys, monkeypatch, tmp_path):
+def test_period_option(capsys, demo):
+    code, out, _ = _run(capsys, ["audit", "--demo", "--period", "2025Q2", "--format", "json"])
+    assert code == 0
+    report = json.loads(out)
+    assert (report["header"]["period"], report["header"]["previous_period"]) == ("2025Q2",
+                                                                                 "2025Q1")
+    talk = _numbers(report["conversation"])
+    assert talk["replies"]["value"] == _own(demo, "reply", "2025-04-01", "2025-07-01")
+    code, out, _ = _run(capsys, ["audit", "--demo", "--period", "2025-05", "--format", "json"])
+    talk = _numbers(json.loads(out)["conversation"])
+    assert talk["replies"]["value"] == _own(demo, "reply", "2025-05-01", "2025-06-01")
+
+
+@pytest.mark.parametrize(("suffix", "check"), [
+    (".json", lambda text: json.loads(text)["kind"] == "account"),
+    (".md", lambda text: text.startswith("# engagemetrics audit: @")),
+    (".html", lambda text: text.startswith("<!DOCTYPE html>") and "</html>" in text),
+    (".txt", lambda text: text.startswith("engagemetrics audit: @")),
+])
+def test_out_writes_the_format_of_its_suffix(capsys, tmp_path, suffix, check):
+    path = tmp_path / f"report{suffix}"
+    code, out, err = _run(capsys, ["audit", "--demo", "--out", str(path)])
+    assert (code, out, err) == (0, "", "")
+    assert check(path.read_text(encoding="utf-8"))
+
+
+def test_an_export_by_path(capsys, tmp_path, demo):
+    path = em.datasets.write_export(demo, tmp_path / "twitter-2026-01-01-abc.zip",
+                                    platform="twitter")
+    code, out, _ = _run(capsys, [str(path), "--format", "json"])  # `audit` may be left out
+    assert code == 0
+    report = json.loads(out)
+    follows = _numbers(report["follows"])
+    assert follows["followers"]["value"] == len(demo.followers())
+    assert follows["mutuals"]["value"] == len(demo.followers() & demo.following())
+
+
+def test_previous_export_gives_the_follow_changes(capsys, tmp_path, demo):
+    newer = em.datasets.write_export(demo, tmp_path / "new" / "twitter-2026-01-01-a.zip",
+                                     platform="twitter")
+    # an older snapshot: 25 fewer followers
+    gone = sorted(demo.followers())[:25]
+    older_follows = demo.follows[~(demo.follows["source"].isin(gone)
+                                   & (demo.follows["target"] == demo.ego))]
+    older = em.datasets.write_export(demo.replace(follows=older_follows),
+                                     tmp_path / "old" / "twitter-2025-10-01-b.zip",
+                                     platform="twitter")
+    code, out, _ = _run(capsys, [str(newer), "--previous", str(older), "--format", "json"])
+    assert code == 0
+    followers = _numbers(json.loads(out)["follows"])["followers"]
+    assert (followers["previous"], followers["change"]) == (DEMO_FOLLOWERS - 25, 25)
+
+
+def test_a_research_dataset_gets_a_dataset_summary(capsys, tmp_path):
+    path = em.datasets.demo_export("research", tmp_path)
+    code, out, _ = _run(capsys, ["audit", str(path), "--format", "json"])
+    assert code == 0
+    report = json.loads(out)
+    assert report["kind"] == "dataset"
+    sizes = {row["table"]: row["rows"] for row in report["dataset"]["size"]}
+    archive = em.load(path)
+    assert sizes["interactions"] == len(archive.interactions)
+    reciprocity = {row["measure"]: row for row in report["dataset"]["reciprocity"]}
+    assert reciprocity["reciprocity (arcs)"]["value"] is None  # a log holds no follows
+    assert "not follows" in reciprocity["reciprocity (arcs)"]["unknown"]
+
+
+def test_help_has_examples_and_exit_codes(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["audit", "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert "engagemetrics audit --demo --out report.html" in text
+    for code, meaning in EXIT_CODES.items():
+        assert f"  {code}  {meaning}"[:60] in text
+
+
+# --------------------------------------------------------------------------- errors
+def _one_line_error(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("engagemetrics: error: ")
+    return lines[0]
+
+
+def test_missing_path(capsys, tmp_path):
+    code, out, err = _run(capsys, ["audit", str(tmp_path / "nope.zip")])
+    assert (code, out) == (3, "")
+    assert "no such file" in _one_line_error(err)
+
+
+def test_empty_file(capsys, tmp_path):
+    (tmp_path / "export.zip").write_bytes(b"")
+    code, _, err = _run(capsys, ["audit", str(tmp_path / "export.zip")])
+    assert code == 3 and "the file is empty (0 bytes)" in _one_line_error(err)
+
+
+def test_not_a_zip(capsys, tmp_path):
+    (tmp_path / "export.zip").write_bytes(b"this is not a zip at all")
+    code, _, err = _run(capsys, ["audit", str(tmp_path / "export.zip")])
+    assert code == 3 and "not a valid zip file" in _one_line_error(err)
+
+
+def test_not_an_export_is_short(capsys, tmp_path):
+    with zipfile.ZipFile(tmp_path / "holiday.zip", "w") as z:
+        z.writestr("photo.jpg", b"\xff\xd8\xff")
+    code, _, err = _run(capsys, ["audit", str(tmp_path / "holiday.zip")])
+    line = _one_line_error(err)
+    assert code == 3 and "is not an export engagemetrics reads" in line
+    assert len(line) < 300  # the specific reason, not every format's story
+
+
+def test_usage_errors(capsys, tmp_path):
+    for argv in (["audit", "--demo", "--period", "someday"], ["audit", "--no-such-option"],
+                 ["audit"], ["audit", "--demo", "export.zip"],
+                 ["audit", "--demo", "--out", str(tmp_path / "report.pdf")]):
+        code, out, err = _run(capsys, argv)
+        assert (code, out) == (2, ""), argv
+        _one_line_error(err)
+
+
+def test_output_that_cannot_be_written(capsys, tmp_path):
+    code, _, err = _run(capsys, ["audit", "--demo", "--out",
+                                 str(tmp_path / "no-such-folder" / "r.json")])
+    assert code == 5 and "cannot write" in _one_line_error(err)
+
+
+def test_an_internal_error_is_one_line_and_debug_adds_the_traceback(capsys, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("something we did not expect")
+
+    monkeypatch.setattr("engagemetrics.report.audit", broken)
+    code, out, err = _run(capsys, ["audit", "--demo"])
+    assert (code, out) == (1, "")
+    assert "internal error (RuntimeError: something we did not expect)" in _one_line_error(err)
+    code, _, err = _run(capsys, ["audit", "--demo", "--debug"])
+    assert code == 1 and "Traceback (most recent call last)" in err
+
+
+def test_unreadable_export(capsys, monkeypatch, tmp_path):
     def unreadable(path, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr("engagemetrics.io.load.load", unreadable)
-    code, out, err = _run(capsys, [str(tmp_path / "export.zip")])
-    assert code == 2
-    assert out == ""
-    assert "Permission denied" in err
+    with zipfile.ZipFile(tmp_path / "export.zip", "w") as z:
+        z.writestr("data/tweets.js", "window.YTD.tweets.part0 = []")
+    code, out, err = _run(capsys, ["audit", str(tmp_path / "export.zip")])
+    assert (code, out) == (3, "")
+    assert "Permission denied" in _one_line_error(err)
+
+
+# --------------------------------------------------------------------------- as a program
+def _program(*args: str) -> list[str]:
+    return [sys.executable, "-m", "engagemetrics", *args]
+
+
+def test_python_dash_m_runs_the_command():
+    done = subprocess.run(_program("audit", "--demo", "--format", "json"), capture_output=True,
+                          text=True, check=False, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    assert done.returncode == 0 and done.stderr == ""
+    assert json.loads(done.stdout)["header"]["demo"] is True
+
+
+def test_a_reader_that_closes_the_pipe_early_is_no_error():
+    for _ in range(3):  # a race in the old command: it failed in 4 runs of 6
+        process = subprocess.Popen(_program("audit", "--demo"), stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+        assert process.stdout is not None and process.stderr is not None
+        first = process.stdout.readline()
+        process.stdout.close()  # like `| head -1`
+        err = process.stderr.read()
+        process.stderr.close()
+        assert process.wait() == 0
+        assert first.startswith(b"engagemetrics audit:") and err == b""
+
+
+def test_main_from_the_shell(tmp_path: Path):
+    out = tmp_path / "report.html"
+    done = subprocess.run(_program("audit", "--demo", "--out", str(out)), capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0 and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

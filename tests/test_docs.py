@@ -31,3 +31,11 @@ def test_nothing_a_user_reads_cites_the_internal_briefs():
         if BRIEFS.search(path.read_text(encoding="utf-8"))
     }
     assert cited == {}
+
+
+def test_the_documented_exit_codes_are_the_commands():
+    from engagemetrics.cli import EXIT_CODES
+
+    text = (ROOT / "docs" / "quickstart.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| (\d+) \| (.+) \|$", text, flags=re.MULTILINE))
+    assert {int(k): v.replace("`", "") for k, v in rows.items()} == EXIT_CODES

@@ -177,16 +177,20 @@ def test_csv_given_with_the_cli_option(tmp_path: Path, capsys: pytest.CaptureFix
     alone.mkdir()
     (alone / archive.name).write_bytes(archive.read_bytes())  # the zip without its CSVs
     csv = folder / "following_accounts.csv"
-    assert main([str(alone / archive.name), "--following", str(csv), "--format", "json"]) == 0
+    argv = [str(alone / archive.name), "--period", "2024Q4", "--format", "json"]
+    assert main([*argv, "--following", str(csv)]) == 0
     report = json.loads(capsys.readouterr().out)
-    # following {bob, carol, dan}; the ego replied to bob and boosted carol: 2 / 3
-    assert report["metrics"]["following"] == 3
-    assert report["metrics"]["followee_engagement"] == pytest.approx(2 / 3)
+    follows = {row["number"]: row for row in report["follows"]}
+    talk = {row["number"]: row for row in report["conversation"]}
+    # following {bob, carol, dan}; in 2024Q4 the ego replied to bob and boosted carol: 2 / 3
+    assert follows["following"]["value"] == 3
+    assert talk["followee_engagement"]["value"] == pytest.approx(2 / 3)
     # and without it, the following list is unknown, not empty
-    assert main([str(alone / archive.name), "--format", "json"]) == 0
+    assert main(argv) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["metrics"]["following"] is None
-    assert report["metrics"]["followee_engagement"] is None
+    assert {row["number"]: row for row in report["follows"]}["following"]["value"] is None
+    talk = {row["number"]: row for row in report["conversation"]}
+    assert talk["followee_engagement"]["value"] is None
 
 
 @pytest.mark.samples
@@ -199,12 +203,13 @@ def test_ego_given_with_the_cli_option(samples: Path, tmp_path: Path, capsys) ->
     for name in ("follower.js", "following.js"):
         shutil.copy(samples / "twitter/milahu-twitter-milahu104-2026-03-06/data" / name, data)
     (data / "tweets.js").write_text("window.YTD.tweets.part0 = [ ]", encoding="utf-8")
-    assert main([str(tmp_path / "subset")]) == 2
+    assert main([str(tmp_path / "subset")]) == 4  # the export is not enough: no owner
     err = capsys.readouterr().err
     assert "--ego" in err and len(err.strip().splitlines()) == 1
     owner = "1964312974236991488"
     assert main([str(tmp_path / "subset"), "--ego", owner, "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["ego"] == owner
+    assert report["header"]["account"] == owner
+    follows = {row["number"]: row["value"] for row in report["follows"]}
     # README: 61 followers, 167 following, 6 mutual
-    assert [report["metrics"][c] for c in ("followers", "following", "mutuals")] == [61, 167, 6]
+    assert [follows[c] for c in ("followers", "following", "mutuals")] == [61, 167, 6]

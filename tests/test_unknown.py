@@ -73,11 +73,11 @@ def test_bluesky_repo_has_no_follower_list(samples: Path, capsys: pytest.Capture
     assert followers_line.split(None, 1)[1].strip() == f"unknown ({reason})"
     assert "0.0%" not in text.split("follow-back rate")[1].splitlines()[0]
     assert main([str(samples / BLUESKY), "--format", "json"]) == 0
-    report = json.loads(capsys.readouterr().out)
-    assert report["metrics"]["followers"] is None
-    assert report["metrics"]["follow_back_rate"] is None
-    assert report["unknown"]["followers"] == reason
-    assert report["metrics"]["following"] == 8
+    follows = {row["number"]: row for row in json.loads(capsys.readouterr().out)["follows"]}
+    assert follows["followers"]["value"] is None
+    assert follows["follow_back_rate"]["value"] is None
+    assert follows["followers"]["unknown"] == reason
+    assert follows["following"]["value"] == 8
 
 
 @pytest.mark.samples
@@ -138,9 +138,10 @@ def test_a_window_after_the_export_is_unknown(samples: Path, capsys) -> None:
     assert "starts after the export (2026-03-06)" in row.attrs["unknown"]["posts"]
     assert row["followers"].iloc[0] == 61  # the snapshot itself is known
     assert em.ego_metrics(archive, start="2027-01-01", freq="QE").empty  # none invented
-    assert main([str(samples / X_SAMPLE), "--start", "2027-01-01"]) == 0
+    assert main([str(samples / X_SAMPLE), "--period", "2027Q1"]) == 0
     out = capsys.readouterr().out
-    assert "posts authored" in out and "unknown (the window starts after" in out
+    posts = next(line for line in out.splitlines() if line.strip().startswith("posts "))
+    assert "unknown (the window starts after the export (2026-03-06)" in posts
 
 
 # --------------------------------------------------------------------------- Instagram, LinkedIn

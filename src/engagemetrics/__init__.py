@@ -62,6 +62,8 @@ _LAZY = {
     "period_counts": "engagemetrics.metrics.periods",
     "gini": "engagemetrics.metrics.concentration",
     "normalized_entropy": "engagemetrics.metrics.concentration",
+    "audit": "engagemetrics.report",
+    "Audit": "engagemetrics.report",
     "load": "engagemetrics.io.load",
     "add_followers": "engagemetrics.io.followers",
     "read_twitter_archive": "engagemetrics.io.twitter",
@@ -144,3 +146,4 @@ if TYPE_CHECKING:  # pragma: no cover
         reciprocity,
         reciprocity_rho,
     )
+    from .report import Audit, audit  # noqa: F401

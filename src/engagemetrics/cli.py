@@ -1,191 +1,249 @@
-"""Command line: ``engagemetrics [EXPORT]`` prints an account's core metrics.
+"""The ``engagemetrics`` command: ``engagemetrics audit EXPORT`` writes an account's audit.
 
-Without an argument it audits the bundled demo account, so a fresh install shows
-what the library measures. This is a thin layer: every number comes from
-:func:`engagemetrics.ego_metrics` and :func:`engagemetrics.reciprocity`; a number that the
-export does not hold is shown as unknown, with the reason, never as 0.
+A thin layer over :func:`engagemetrics.audit`: it reads the export, builds the audit and writes
+it as text, Markdown, JSON or HTML. Errors are one line on stderr, the specific reason first,
+with an exit code a script can rely on (:data:`EXIT_CODES`); ``--debug`` adds the traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import os
 import sys
+import traceback
+import zipfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-import pandas as pd
+from . import __version__
+from .exceptions import (
+    CorruptExportError,
+    EmptyInputError,
+    EngagemetricsError,
+    ExportPartError,
+    InvalidArgumentError,
+    NoEgoError,
+    UnknownFormatError,
+)
 
-from .exceptions import EngagemetricsError
-from .metrics.ego import ego_metrics
-from .metrics.graph import FollowGraph
-from .metrics.reciprocity import not_whole_graph, reciprocity
+__all__ = ["EXIT_CODES", "main"]
 
-__all__ = ["main", "summary"]
-
-# (column, label, kind): kind "n" is a count, "r" a ratio shown with 3 decimals, "%" a share.
-_ROWS = [
-    ("followers", "followers", "n"),
-    ("following", "following", "n"),
-    ("mutuals", "mutuals", "n"),
-    ("follow_ratio", "follower/following ratio (vanity number)", "r"),
-    ("follow_back_rate", "follow-back rate (mutuals / following)", "%"),
-    ("reciprocation_rate", "reciprocation rate (mutuals / followers)", "%"),
-    ("reciprocity_dice", "node reciprocity (Dice)", "r"),
-    ("posts", "posts authored", "n"),
-    ("replies", "replies", "n"),
-    ("broadcasts", "broadcasts (posts + thread continuations)", "n"),
-    ("reply_to_broadcast_ratio", "reply-to-broadcast ratio", "r"),
-    ("reply_share", "reply share", "%"),
-    ("outreach_breadth", "distinct accounts replied to", "n"),
-    ("followee_engagement", "followee engagement (share of followings engaged)", "%"),
-    ("outreach_gini", "outreach concentration (Gini)", "r"),
-    ("amplified", "reposts + quotes of others", "n"),
-    ("amplified_accounts", "distinct accounts amplified", "n"),
-]
-
-
-def _fmt(value: Any, kind: str, unknown: str | None = None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return f"unknown ({unknown})" if unknown else "n/a"
-    if kind == "n":
-        return f"{int(value):,}"
-    if kind == "%":
-        return f"{100 * float(value):.1f}%"
-    return f"{float(value):.3f}"
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-ready Python value: None for missing, int for counts, float for ratios."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
+#: What each exit status of the command means (the same table is in ``--help``).
+EXIT_CODES = {
+    0: "the audit was written",
+    1: "an internal error: a bug in engagemetrics (run again with --debug and report it)",
+    2: "a usage error: an unknown option, or an option's value is not valid",
+    3: "the export cannot be read: missing, empty, damaged, or not an export",
+    4: "the export is not enough: its owner is not named (--ego), or it is one piece of an "
+       "export given alone",
+    5: "the output cannot be written",
+}
+_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json",
+            ".txt": "text"}
+_EXAMPLES = """\
+examples:
+  engagemetrics audit --demo --out report.html
+      the bundled demo account (synthetic), as a self-contained HTML page
+  engagemetrics audit twitter-2026-03-06-<hex>.zip
+      your X archive, as text on the terminal
+  engagemetrics audit archive-<stamp>.zip --following following_accounts.csv --out audit.md
+      a Mastodon archive with its following list (Settings > Import and export)
+  engagemetrics audit repo.car --followers followers.json --period 2026Q3
+      a Bluesky repo, its followers from saved API pages, the third quarter of 2026
+  engagemetrics audit new.zip --previous old.zip --format json | jq .follows
+      compare with an older export, as JSON for a script
+"""
 
 
-def summary(archive: Any, *, start: Any = None, end: Any = None) -> dict[str, Any]:
-    """The numbers the command line shows, as a plain dict.
-
-    Parameters
-    ----------
-    archive : engagemetrics.Archive
-        An archive with an ego.
-    start, end : timestamp-like, optional
-        Half-open UTC window for posts and interactions.
-
-    Returns
-    -------
-    dict
-        ``platform``, ``ego``, ``window``, ``metrics`` (the ego's row of
-        :func:`engagemetrics.ego_metrics`; None where the export does not cover a value),
-        ``unknown`` (the reason for each such value), ``coverage`` (what the export holds),
-        ``graph_reciprocity`` (None when the data is not a whole graph) and ``ledger``
-        (records not taken, by reason).
-
-    Examples
-    --------
-    >>> import engagemetrics as em
-    >>> s = summary(em.datasets.demo())
-    >>> s["metrics"]["followers"] > 0, type(s["metrics"]["followers"]).__name__
-    (True, 'int')
-    """
-    row = ego_metrics(archive, start=start, end=end)
-    unknown = dict(row.attrs.get("unknown", {}))
-    graph = FollowGraph(archive)
-    why = not_whole_graph(graph)
-    graph_r = math.nan
-    if why is not None:
-        unknown["graph_reciprocity"] = why
-    elif graph.graph_counts(loops="drop", multi="collapse").arcs == 0:
-        unknown["graph_reciprocity"] = "undefined: no follow between two accounts"
-    else:
-        graph_r = reciprocity(graph)
-    metrics = {k: _plain(v) for k, v in row.iloc[0].items()}
-    led = archive.ledger
-    return {
-        "platform": archive.platform,
-        "ego": archive.ego,
-        "window": [None if start is None else str(start), None if end is None else str(end)],
-        "metrics": metrics,
-        "unknown": unknown,
-        "coverage": archive.coverage.to_dict(),
-        "graph_reciprocity": _plain(graph_r),
-        "ledger": [
-            {k: _plain(v) for k, v in rec.items()} for rec in led.to_dict("records")
-        ],
-    }
+class _ParserError(Exception):
+    """argparse wanted to exit with a usage error."""
 
 
-def _text(s: dict[str, Any]) -> str:
-    lines = [f"engagemetrics: {s['platform']} account {s['ego']}"]
-    if any(s["window"]):
-        lines.append(f"window: [{s['window'][0] or '-inf'}, {s['window'][1] or '+inf'})")
-    width = max(len(label) for _, label, _ in _ROWS)
-    for key, label, kind in _ROWS:
-        if key in s["metrics"]:
-            value = _fmt(s["metrics"][key], kind, s["unknown"].get(key))
-            lines.append(f"  {label:<{width}}  {value}")
-    value = _fmt(s["graph_reciprocity"], "r", s["unknown"].get("graph_reciprocity"))
-    lines.append(f"  {'reciprocity of the whole follow table':<{width}}  {value}")
-    if s["ledger"]:
-        lines.append("data-quality ledger (records not taken, or kept under a convention):")
-        for rec in s["ledger"]:
-            lines.append(f"  {rec['count']:>8,}  {rec['action']:<7}  {rec['record_kind']}: "
-                         f"{rec['reason']} [{rec['source']}]")
-    return "\n".join(lines)
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # one line, our exit code, no usage dump
+        raise _ParserError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    codes = "\n".join(f"  {code}  {what}" for code, what in EXIT_CODES.items())
+    parser = _Parser(
+        prog="engagemetrics",
+        description="Is a social presence a set of relationships or a megaphone? Audits an "
+        "account's export: reciprocity, conversation, outreach; what the export does not "
+        "hold is shown as unknown, never as 0.",
+        epilog=f"{_EXAMPLES}\nexit codes:\n{codes}\n\nEvery number is defined in "
+        "docs/definitions.md.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"engagemetrics {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    audit = commands.add_parser(
+        "audit",
+        help="audit an account's export (or summarise a research dataset)",
+        description="Audit an account's export: the follow graph as of the export, the "
+        "conversation of a period against the one before, the data-quality ledger. A research "
+        "dataset (no owner) gets a dataset summary.",
+        epilog=f"{_EXAMPLES}\nexit codes:\n{codes}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    audit.add_argument("export", nargs="?", help="the export as downloaded: a zip, a folder "
+                       "or a file (.car, an activity log, Connections.csv, ...)")
+    audit.add_argument("--demo", action="store_true",
+                       help="audit the bundled demo account (synthetic) instead of an export")
+    audit.add_argument("--previous", metavar="OLDER_EXPORT",
+                       help="an older export of the same account, to compare with")
+    audit.add_argument("--period", help="the period to audit, e.g. 2026Q3, 2026-03 or 2026 "
+                       "(default: the last whole quarter before the export)")
+    audit.add_argument("--out", metavar="FILE", help="write the report to FILE; its suffix "
+                       "(.html, .md, .json, .txt) chooses the format")
+    audit.add_argument("--format", choices=["text", "markdown", "json", "html"],
+                       help="the format on stdout (default text), or over the suffix of --out")
+    audit.add_argument("--ego", help="the export's owner, for exports that do not name it "
+                       "(an X subset, LinkedIn)")
+    audit.add_argument("--following", metavar="CSV", help="a following list kept apart from "
+                       "the export (Mastodon's following_accounts.csv)")
+    audit.add_argument("--followers", metavar="FILE", help="the followers an export lacks: a "
+                       "CSV or saved API pages (Bluesky, Mastodon)")
+    audit.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                       help="show a progress bar while a large export is read (default: on a "
+                       "terminal)")
+    audit.add_argument("--debug", action="store_true",
+                       help="on an error, print the traceback after the one-line message")
+    return parser
+
+
+def _why_unreadable(path: Path) -> str | None:
+    """The specific reason a path cannot be an export, when there is an obvious one."""
+    if not path.exists():
+        return f"{path}: no such file or folder"
+    if path.is_file():
+        if path.stat().st_size == 0:
+            return f"{path}: the file is empty (0 bytes)"
+        if path.suffix.lower() == ".zip" and not zipfile.is_zipfile(path):
+            return f"{path}: not a valid zip file (damaged, or not a zip despite its name)"
+    return None
+
+
+def _error(message: str, code: int, *, debug: bool) -> int:
+    first = " ".join(str(message).split())
+    print(f"engagemetrics: error: {first}", file=sys.stderr)
+    if debug:
+        traceback.print_exc(file=sys.stderr)
+    return code
+
+
+def _summary_of_formats(exc: UnknownFormatError) -> str:
+    return (f"{exc.path} is not an export engagemetrics reads (tried "
+            f"{', '.join(exc.attempts)}); if you know the platform, see docs/importers.md")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``engagemetrics`` command.
+    """Run the ``engagemetrics`` command; return its exit status (see :data:`EXIT_CODES`).
 
     Examples
     --------
-    >>> main(["--format", "json"]) == 0  # doctest: +ELLIPSIS
+    >>> main(["audit", "--demo", "--format", "json"])  # doctest: +ELLIPSIS
     {...
-    True
+    0
     """
-    parser = argparse.ArgumentParser(
-        prog="engagemetrics",
-        description="Relationship metrics of one account's export "
-        "(default: the bundled demo account).",
-    )
-    parser.add_argument("export", nargs="?", help="an export as downloaded (zip, folder or file)")
-    parser.add_argument(
-        "--following",
-        help="a following list kept apart from the export (Mastodon's following_accounts.csv)",
-    )
-    parser.add_argument(
-        "--followers",
-        help="the followers an export lacks: a CSV or saved API pages (Bluesky, Mastodon)",
-    )
-    parser.add_argument(
-        "--ego", help="the export's owner, for exports that do not name it (X subsets, LinkedIn)"
-    )
-    parser.add_argument("--start", help="window start, inclusive (UTC), e.g. 2025-01-01")
-    parser.add_argument("--end", help="window end, exclusive (UTC)")
-    parser.add_argument("--format", choices=["text", "json"], default="text")
-    args = parser.parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] not in ("audit", "-h", "--help", "--version"):
+        args_list.insert(0, "audit")  # `engagemetrics EXPORT` is `engagemetrics audit EXPORT`
+    parser = _parser()
+    debug = "--debug" in args_list
     try:
-        if args.export is None:
-            from .datasets import demo
-
-            archive = demo()
-        else:
-            from .io.load import load
-
-            archive = load(
-                args.export, following=args.following, followers=args.followers, ego=args.ego
-            )
-        s = summary(archive, start=args.start, end=args.end)
-    except (EngagemetricsError, OSError) as exc:  # OSError: missing, unreadable, a device
-        print(f"engagemetrics: error: {exc}", file=sys.stderr)
+        args = parser.parse_args(args_list)
+    except _ParserError as exc:
+        return _error(f"{exc} (see engagemetrics audit --help)", 2, debug=debug)
+    if args.command is None:
+        parser.print_help(sys.stderr)
         return 2
-    text = json.dumps(s, indent=2, default=str, allow_nan=False) if args.format == "json" else (
-        _text(s)
-    )
+    if args.demo == (args.export is not None):
+        return _error("give an export to audit, or --demo for the bundled demo account (not "
+                      "both)", 2, debug=debug)
+    fmt = args.format
+    if args.out is not None and fmt is None:
+        fmt = _FORMATS.get(Path(args.out).suffix.lower())
+        if fmt is None:
+            return _error(f"cannot tell the format of {args.out!r} from its suffix; use .html, "
+                          ".md, .json or .txt, or --format", 2, debug=debug)
+    fmt = fmt or "text"
     try:
-        print(text)
+        from .report import audit
+
+        archive, previous = _read(args)
+        report = audit(archive, period=args.period, previous=previous, demo=args.demo)
+        text = _render(report, fmt)
+    except _Unreadable as exc:
+        return _error(str(exc), 3, debug=debug)
+    except ExportPartError as exc:
+        return _error(str(exc), 4, debug=debug)
+    except UnknownFormatError as exc:
+        return _error(_summary_of_formats(exc), 3, debug=debug)
+    except (CorruptExportError, EmptyInputError, FileNotFoundError, IsADirectoryError,
+            PermissionError) as exc:
+        return _error(str(exc), 3, debug=debug)
+    except NoEgoError as exc:
+        return _error(str(exc), 4, debug=debug)
+    except InvalidArgumentError as exc:
+        return _error(str(exc), 2, debug=debug)
+    except (EngagemetricsError, OSError) as exc:
+        return _error(str(exc), 3, debug=debug)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: say so in one line, the traceback with --debug
+        return _error(f"internal error ({type(exc).__name__}: {exc}); run again with --debug "
+                      "and report it", 1, debug=debug)
+    if args.out is not None:
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            return _error(f"cannot write {args.out}: {exc.strerror or exc}", 5, debug=debug)
+        return 0
+    return _print(text)
+
+
+class _Unreadable(Exception):
+    """A path that is obviously not an export (missing, empty, not a zip)."""
+
+
+def _read(args: argparse.Namespace) -> tuple[Any, Any]:
+    if args.demo:
+        from .datasets import demo
+
+        return demo(), None
+    from .io.load import load
+
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    archives: list[Any] = []
+    for path in (args.export, args.previous):
+        if path is None:
+            archives.append(None)
+            continue
+        why = _why_unreadable(Path(path))
+        if why is not None:
+            raise _Unreadable(why)
+        parts = {"following": args.following, "followers": args.followers} if (
+            path == args.export
+        ) else {}
+        archives.append(load(path, ego=args.ego, show_progress=progress, **parts))
+    return archives[0], archives[1]
+
+
+def _render(report: Any, fmt: str) -> str:
+    if fmt == "json":
+        return report.to_json() + "\n"
+    if fmt == "markdown":
+        return str(report.to_markdown())
+    if fmt == "html":
+        return str(report.to_html())
+    return repr(report) + "\n"
+
+
+def _print(text: str) -> int:
+    try:
+        sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader closed the pipe early (`| head`): not an error. Point stdout at devnull

@@ -39,6 +39,7 @@ def load(
     following: Any = None,
     followers: Any = None,
     ego: str | int | None = None,
+    show_progress: bool = False,
     **kwargs: Any,
 ) -> Archive:
     """Read any supported export into an :class:`~engagemetrics.Archive`.
@@ -74,6 +75,10 @@ def load(
         passed to their reader). An export that names its owner (Mastodon, Bluesky) is
         checked against it: a different owner raises
         :class:`~engagemetrics.InvalidArgumentError`.
+    show_progress : bool
+        Show a progress bar on stderr while a large file is read (the readers of large
+        exports: X, Mastodon, research logs; the others are quick). Default False: the
+        library writes nothing by itself.
     **kwargs
         Passed to the reader (e.g. ``handles=`` for Bluesky).
 
@@ -128,8 +133,11 @@ def load(
                 f"Mastodon archive needs (following_accounts.csv); a {name} export holds its own "
                 "following list. Leave following= out"
             )
-        if ego is not None and "ego" in inspect.signature(read).parameters:
+        accepted = inspect.signature(read).parameters
+        if ego is not None and "ego" in accepted:
             kwargs["ego"] = ego
+        if show_progress and "show_progress" in accepted:
+            kwargs["show_progress"] = True
         archive: Archive = read(files, **kwargs)
     if ego is not None and archive.ego is not None and archive.ego != str(ego):
         raise InvalidArgumentError(

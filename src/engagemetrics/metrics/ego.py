@@ -170,7 +170,9 @@ def ego_metrics(
         for p in periods:
             cut = period_window(window, p)
             end_ns = cut.hi if cut.hi is not None else int(pd.Timestamp.max.value)
-            if exported is not None and cut.lo is not None and cut.lo <= exported < end_ns:
+            # the period whose span holds the export instant (its end included: the state at
+            # a period's end is the snapshot when the export was made at that instant)
+            if exported is not None and cut.lo is not None and cut.lo < exported <= end_ns:
                 basis, counts = "snapshot", own.snapshot
             else:
                 basis, counts = own.dated(end_ns, unknown)
@@ -281,7 +283,7 @@ class _Own:
         first, last = int(found.min()), int(found.max())
         if exported is not None:
             cap = exported if window.hi is None else min(exported, window.hi - 1)
-            last = min(max(last, cap), exported)
+            last = min(max(last, cap), exported - 1)  # a period must start before the export
             if first > last:
                 return []
         return period_range(first, last, period)
