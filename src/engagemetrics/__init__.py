@@ -75,7 +75,11 @@ _LAZY = {
     "read_edge_list": "engagemetrics.io.research",
     "read_activity_table": "engagemetrics.io.research",
 }
-_SUBMODULES = {"coverage", "datasets", "derive", "exceptions", "io", "ledger", "metrics", "schema"}
+_SUBMODULES = {
+    "coverage", "datasets", "derive", "exceptions", "io", "ledger", "metrics", "plotting", "schema"
+}
+# Short names of submodules: `em.plot.plot_quadrants(...)`.
+_ALIASES = {"plot": "plotting"}
 
 __all__ = [
     "Archive",
@@ -100,6 +104,8 @@ __all__ = [
     "datasets",
     "derive",
     "ledger",
+    "plot",
+    "plotting",
     "read_follows",
     "read_posts",
     "schema",
@@ -112,8 +118,8 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
-    if name in _SUBMODULES:
-        module = importlib.import_module(f"engagemetrics.{name}")
+    if name in _SUBMODULES or name in _ALIASES:
+        module = importlib.import_module(f"engagemetrics.{_ALIASES.get(name, name)}")
         globals()[name] = module
         return module
     raise AttributeError(f"module 'engagemetrics' has no attribute {name!r}")
@@ -124,7 +130,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import coverage, datasets, derive, ledger, schema
+    from . import coverage, datasets, derive, ledger, plotting, schema
+    from . import plotting as plot
     from .io.bluesky import read_bluesky_repo  # noqa: F401
     from .io.followers import add_followers  # noqa: F401
     from .io.instagram import read_instagram_export  # noqa: F401
