@@ -138,12 +138,17 @@ def test_metrics_over_time_says_why_a_rate_is_missing(quarters):
     # the demo is an X-like export: follows carry no dates, so the past quarters' follow
     # counts are unknown (mutuals is the first input of mutuals / following)
     why = quarters.attrs["unknown"]["mutuals"]
-    assert f"follow-back rate in 2025Q1–2025Q4 unknown: {why}" in notes
-    # 2026Q1 holds the export date and no post: replies + broadcasts = 0, nothing to divide by
-    assert quarters.loc["2026Q1", ["replies", "broadcasts"]].sum() == 0
-    assert "reply share in 2026Q1 undefined: no replies + broadcasts" in notes
+    # the export is dated 2026-01-01: 2025Q4 holds the snapshot, the quarters before do not
+    assert f"follow-back rate in 2025Q1–2025Q3 unknown: {why}" in notes
     # followee engagement is known in every quarter: no note about it
     assert "followee engagement" not in notes
+    # a quarter without replies or broadcasts has a reply share of 0 / 0: undefined, not unknown
+    quiet = quarters.copy()
+    quiet.loc["2025Q2", ["replies", "broadcasts"]] = 0
+    quiet.loc["2025Q2", "reply_share"] = np.nan
+    assert "reply share in 2025Q2 undefined: no replies + broadcasts" in _notes(
+        plot.plot_metrics_over_time(quiet)
+    )
 
 
 def test_metrics_over_time_of_an_interaction_log():
