@@ -165,6 +165,9 @@ class Audit:
     conversation: pd.DataFrame = field(default_factory=pd.DataFrame)
     periods: pd.DataFrame = field(default_factory=pd.DataFrame)
     dataset: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # What the charts of the HTML page are drawn from (not part of the JSON).
+    archive: Archive | None = field(default=None, repr=False)
+    snapshot: pd.DataFrame | None = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ JSON
     def to_dict(self) -> dict[str, Any]:
@@ -417,7 +420,7 @@ def audit(archive: Archive, *, period: Any = None, previous: Archive | None = No
     if archive.ego is None:
         header["source"] = "a whole-platform dataset"
         return Audit("dataset", header, coverage, archive.ledger,
-                     dataset=_dataset(archive))
+                     dataset=_dataset(archive), archive=archive)
     if previous is not None and previous.ego != archive.ego:
         raise InvalidArgumentError(
             f"previous= must be an older export of the same account ({archive.ego}), got "
@@ -437,7 +440,7 @@ def audit(archive: Archive, *, period: Any = None, previous: Archive | None = No
                             {**then.attrs["unknown"], **now.attrs["unknown"]})
     periods = ego_metrics(archive, freq="QE")
     return Audit("account", header, coverage, archive.ledger, follows=follows,
-                 conversation=conversation, periods=periods)
+                 conversation=conversation, periods=periods, archive=archive, snapshot=snapshot)
 
 
 def _dataset(archive: Archive) -> dict[str, pd.DataFrame]:
@@ -492,6 +495,8 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line);
          vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num .unknown { white-space: normal; display: block; text-align: left; min-width: 10rem; }
+th[scope=row] { width: 45%; }
 .unknown { color: var(--unknown); } .up { color: var(--up); } .down { color: var(--down); }
 .muted, .definition { color: var(--muted); font-size: .9rem; }
 .demo { background: #fff3c4; padding: .25rem .5rem; border-radius: .25rem; }
@@ -535,7 +540,8 @@ def _numbers_html(frame: pd.DataFrame, caption: str) -> str:
 
 
 def _frame_html(frame: pd.DataFrame) -> str:
-    table = frame.reset_index()
+    plain = isinstance(frame.index, pd.RangeIndex) and frame.index.name is None
+    table = frame if plain else frame.reset_index()
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
     body = "".join(
         "<tr>" + "".join(
@@ -554,6 +560,14 @@ def _body(report: Audit) -> str:
     facts = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>"
                     for k, v in report._facts())
     parts.append(f'<dl class="facts">{facts}</dl>')
+    charts = _charts(report)
+    if charts:
+        figures = "".join(
+            f'<figure><img src="data:image/png;base64,{png}" alt="{html.escape(alt)}">'
+            f"<figcaption class=\"muted\">{html.escape(title)}</figcaption></figure>"
+            for title, alt, png in charts
+        )
+        parts.append(f'<h2>Charts</h2><div class="charts">{figures}</div>')
     if report.kind == "account":
         h = report.header
         parts.append("<h2>Follow graph, as of the export</h2>")
@@ -582,3 +596,38 @@ def _page(report: Audit) -> str:
         f"<title>{title}</title><style>{_CSS}</style></head>"
         f"<body>{_body(report)}</body></html>\n"
     )
+
+
+def _charts(report: Audit) -> list[tuple[str, str, str]]:
+    """The charts of the page: (caption, alt text, base64 PNG), drawn without pyplot."""
+    if report.archive is None or report.kind != "account":
+        return []
+    import base64
+    import io
+
+    from matplotlib.figure import Figure
+
+    from . import plotting
+
+    archive = report.archive
+    wanted: list[tuple[str, str, Any]] = [
+        ("Rates per quarter", "line chart of the follow-back rate, reply share and followee "
+         "engagement per quarter", lambda ax: plotting.plot_metrics_over_time(report.periods,
+                                                                               ax=ax)),
+        ("Replies and broadcasts per quarter", "bar chart of replies against broadcasts per "
+         "quarter", lambda ax: plotting.plot_replies_vs_broadcasts(report.periods, ax=ax)),
+        ("Follow-back funnel", "bars of following, followed back, followers and followed back",
+         lambda ax: plotting.plot_follow_back_funnel(report.snapshot, ax=ax)),
+        ("When the account posts", "heatmap of posts by hour of day and weekday, UTC",
+         lambda ax: plotting.plot_activity_heatmap(archive, ax=ax)),
+        ("Ego network", "the account and its most active counterparts: mutual follows and "
+         "interaction ties", lambda ax: plotting.plot_ego_network(archive, top=40, ax=ax)),
+    ]
+    out = []
+    for title, alt, draw in wanted:
+        figure = Figure(figsize=(6.4, 4.2), layout="constrained")
+        draw(figure.subplots())
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=110)
+        out.append((title, alt, base64.b64encode(buffer.getvalue()).decode("ascii")))
+    return out
