@@ -282,3 +282,13 @@ def test_main_from_the_shell(tmp_path: Path):
     done = subprocess.run(_program("audit", "--demo", "--out", str(out)), capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0 and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_a_progress_bar_on_request(capsys, tmp_path, demo):
+    path = em.datasets.write_export(demo, tmp_path / "twitter-2026-01-01-abc.zip",
+                                    platform="twitter")
+    code, out, err = _run(capsys, ["audit", str(path), "--progress"])
+    assert code == 0 and out.startswith("engagemetrics audit:")
+    assert "tweets.js:" in err and "%|" in err  # tqdm's bar, on stderr only
+    code, _, err = _run(capsys, ["audit", str(path), "--no-progress"])
+    assert (code, err) == (0, "")
