@@ -184,7 +184,7 @@ def test_compare_refuses_what_is_not_two_snapshots_of_one_account():
         em.compare(older.follows, newer)
     with pytest.raises(NoEgoError):
         em.compare(older, em.Archive(follows=newer.follows, exported_at="2026-04-01"))
-    older.posts = older.posts.drop(columns="root_author")  # edited in place, against advice
+    newer.posts = newer.posts.drop(columns="root_author")  # edited in place, against advice
     with pytest.raises(MissingColumnsError, match="root_author"):
         em.compare(older, newer)
 

@@ -71,9 +71,8 @@ __all__ = [
 ]
 
 _LATEST = np.iinfo(np.int64).max
-_ENGAGEMENT_CODES = np.array(
-    [schema.INTERACTION_KINDS.index(k) for k in ENGAGEMENT_KINDS], dtype=np.int64
-)
+# interaction kind code -> whether it engages; the last entry answers a missing kind (-1)
+_ENGAGES = np.array([k in ENGAGEMENT_KINDS for k in schema.INTERACTION_KINDS] + [False])
 _BASIS = (
     "lower bound: the follows made in the period that were still there at the export; "
     "follows made and undone before the export are in no export"
@@ -94,58 +93,68 @@ def _minus(values: np.ndarray, members: np.ndarray) -> np.ndarray:
     return values[~_isin_sorted(values, members)]
 
 
-def _earliest(codes: np.ndarray, when: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct codes, sorted, each with its earliest time (NAT when none is dated)."""
-    if codes.shape[0] == 0:
-        return codes, when
-    dated = np.where(when == NAT, _LATEST, when)  # an undated copy never wins over a dated one
-    order = np.lexsort((dated, codes))
-    codes, dated = codes[order], dated[order]
-    first = np.ones(codes.shape[0], dtype=bool)
-    np.not_equal(codes[1:], codes[:-1], out=first[1:])
-    codes, dated = codes[first], dated[first]
-    return codes, np.where(dated == _LATEST, NAT, dated)
+def _earliest_codes(codes: np.ndarray, when: np.ndarray, n_codes: int
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct codes (below ``n_codes``), sorted, each with its earliest time (NAT when
+    none of its copies is dated): a scatter-minimum, no sort."""
+    keep = codes >= 0
+    codes, dated = codes[keep], np.where(when[keep] == NAT, _LATEST, when[keep])
+    first = np.full(n_codes, _LATEST, dtype=np.int64)
+    np.minimum.at(first, codes, dated)
+    present = np.zeros(n_codes, dtype=bool)
+    present[codes] = True
+    found = np.flatnonzero(present)
+    made = first[found]
+    return found, np.where(made == _LATEST, NAT, made)
 
 
 # =========================================================================== inputs
-class _Coded(NamedTuple):
-    """One archive's tables as integer codes of the id index shared by every archive given."""
+class _Need(NamedTuple):
+    """What a function reads of one export besides its owner's follows."""
+
+    others: bool = False  # the follow edges that do not touch the owner
+    acts: bool = False  # the interactions
+    posts: bool = False  # the accounts of the posts (author, parent and root authors)
+    since: int | None = None  # only interactions and posts at or after (int64 ns)
+
+
+class _Side(NamedTuple):
+    codes: np.ndarray  # the owner's counterparts on one side: distinct codes, sorted
+    made: np.ndarray  # when each follow was made (int64 ns, its earliest copy), NAT undated
+
+
+class _Export(NamedTuple):
+    """One export's tables as integer codes of the id index shared by every export given."""
 
     ego: int
-    source: np.ndarray  # follows
-    target: np.ndarray
-    followed: np.ndarray  # int64 ns, NAT when undated
-    actor: np.ndarray  # interactions
+    followers: _Side
+    following: _Side
+    others: np.ndarray  # accounts of the follow edges that do not touch the owner (repeats)
+    actor: np.ndarray  # interactions (those at or after `since`)
     acted_on: np.ndarray
     kind: np.ndarray  # schema.INTERACTION_KINDS codes
     acted: np.ndarray  # int64 ns
     direct: np.ndarray
-    post_ids: tuple[np.ndarray, ...]  # author, parent_author, root_author codes (compare only)
-    posted: np.ndarray
-    post_direct: np.ndarray
+    posted: np.ndarray  # accounts of the posts at or after `since`, direct messages left out
 
-    def side(self, side: str) -> tuple[np.ndarray, np.ndarray]:
-        """The ego's followers or following (distinct codes, sorted) and when each was made."""
-        if side == "followers":
-            keep = (self.target == self.ego) & (self.source != self.ego) & (self.source >= 0)
-            return _earliest(self.source[keep], self.followed[keep])
-        keep = (self.source == self.ego) & (self.target != self.ego) & (self.target >= 0)
-        return _earliest(self.target[keep], self.followed[keep])
+    def side(self, side: str) -> _Side:
+        return self.followers if side == "followers" else self.following
 
-    def accounts_seen(self, include_direct: bool) -> np.ndarray:
+    def seen(self, include_direct: bool) -> np.ndarray:
         """Every account of a follow edge or an interaction (codes, with repeats)."""
-        keep = np.ones(self.actor.shape[0], dtype=bool) if include_direct else ~self.direct
-        found = np.concatenate([self.source, self.target, self.actor[keep], self.acted_on[keep]])
+        keep = slice(None) if include_direct else ~self.direct
+        found = np.concatenate([self.followers.codes, self.following.codes, self.others,
+                                self.actor[keep], self.acted_on[keep]])
         return found[found >= 0]
 
     def engaged(self, window: Window, include_direct: bool) -> np.ndarray:
-        """Accounts the ego replied to, mentioned, reposted or quoted in the window (sorted
+        """Accounts the owner replied to, mentioned, reposted or quoted in the window (sorted
         distinct codes; itself never)."""
         keep = (
             (self.actor == self.ego)
             & (self.acted_on != self.ego)
             & (self.acted_on >= 0)
-            & np.isin(self.kind, _ENGAGEMENT_CODES)  # five kinds: a comparison per kind
+            & _ENGAGES[self.kind]
             & window.mask(self.acted)
         )
         if not include_direct:
@@ -157,54 +166,93 @@ def _direct(visibility: pd.Series) -> np.ndarray:
     return (visibility.astype(object) == "direct").to_numpy(dtype=bool, na_value=False)
 
 
-def _encode_archives(
-    archives: Sequence[Archive], *, posts: bool = False
-) -> tuple[pd.Index, list[_Coded]]:
-    """Encode the ids of every archive's tables at once: one code per account everywhere."""
-    columns = []
-    for a in archives:
-        f, it = a.follows, a.interactions
-        schema.require_columns(f, "follows", ["source", "target", "followed_at"])
-        schema.require_columns(it, "interactions",
-                               ["actor", "target", "kind", "created_at", "visibility"])
-        columns += [f["source"], f["target"], it["actor"], it["target"]]
-        if posts:
-            p = a.posts
+def _is(column: pd.Series, ego: Any) -> np.ndarray:
+    return (column == ego).to_numpy(dtype=bool, na_value=False)
+
+
+def _follow_times(follows: pd.DataFrame) -> np.ndarray:
+    if "followed_at" not in follows.columns:
+        return np.full(len(follows), NAT, dtype=np.int64)
+    when = follows["followed_at"]
+    if when.dtype != schema.TIMESTAMP_DTYPE:
+        when = schema.to_timestamp(when, column="followed_at", table="follows")
+    return ns(when)
+
+
+def _encode_exports(
+    exports: Sequence[tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None, Any]],
+    needs: Sequence[_Need],
+) -> tuple[pd.Index, list[_Export]]:
+    """Encode what each export needs, all at once: one code per account everywhere.
+
+    ``exports`` are (follows, interactions, posts, owner) tables; only the owner's follow
+    edges, and the rows the needs ask for, are encoded.
+    """
+    columns: list[Any] = []
+
+    def add(values: Any) -> int:
+        columns.append(id_column(values))
+        return len(columns) - 1
+
+    plans = []
+    for (f, it, p, ego), need in zip(exports, needs, strict=True):
+        schema.require_columns(f, "follows", ["source", "target"])
+        plan: dict[str, Any] = {"ego": add(pd.Series([ego]))}
+        by, to = _is(f["source"], ego), _is(f["target"], ego)
+        when = _follow_times(f)
+        fol, ing = to & ~by, by & ~to
+        plan["followers"] = (add(f["source"][fol]), when[fol])
+        plan["following"] = (add(f["target"][ing]), when[ing])
+        if need.others:
+            rest = ~(by | to)
+            plan["others"] = (add(f["source"][rest]), add(f["target"][rest]))
+        if need.acts and it is not None:
+            schema.require_columns(it, "interactions",
+                                   ["actor", "target", "kind", "created_at", "visibility"])
+            at = ns(it["created_at"])
+            keep = at >= need.since if need.since is not None else np.ones(len(it), bool)
+            kept = it[keep]
+            plan["acts"] = (
+                add(kept["actor"]), add(kept["target"]),
+                np.asarray(kept["kind"].astype(schema.INTERACTION_KIND_DTYPE).cat.codes,
+                           dtype=np.int64),
+                at[keep], _direct(kept["visibility"]),
+            )
+        if need.posts and p is not None:
             schema.require_columns(p, "posts", ["author", "parent_author", "root_author",
                                                 "created_at", "visibility"])
-            columns += [p["author"], p["parent_author"], p["root_author"]]
-        columns.append(pd.Series([a.ego], dtype=schema.ID_DTYPE))
-    ids, codes = encode_ids([id_column(c) for c in columns])
-    per = 8 if posts else 5
+            keep = ~_direct(p["visibility"])
+            if need.since is not None:
+                keep &= ns(p["created_at"]) >= need.since
+            plan["posts"] = [add(p[c][keep]) for c in ("author", "parent_author", "root_author")]
+        plans.append(plan)
+
+    ids, codes = encode_ids(columns)
+    n = len(ids)
+    empty = np.empty(0, dtype=np.int64)
     out = []
-    for i, a in enumerate(archives):
-        c = codes[i * per : (i + 1) * per]
-        it = a.interactions
-        if posts:
-            post_ids: tuple[np.ndarray, ...] = (c[4], c[5], c[6])
-            posted = ns(a.posts["created_at"])
-            post_direct = _direct(a.posts["visibility"])
+    for plan in plans:
+        sides = {s: _Side(*_earliest_codes(codes[plan[s][0]], plan[s][1], n))
+                 for s in FOLLOW_SIDES}
+        others = (np.concatenate([codes[i] for i in plan["others"]]) if "others" in plan
+                  else empty)
+        if "acts" in plan:
+            a, t, kind, at, direct = plan["acts"]
+            acts = (codes[a], codes[t], kind, at, direct)
         else:
-            post_ids, posted, post_direct = (), np.empty(0, np.int64), np.empty(0, bool)
-        out.append(
-            _Coded(
-                ego=int(c[-1][0]),
-                source=c[0],
-                target=c[1],
-                followed=ns(a.follows["followed_at"]),
-                actor=c[2],
-                acted_on=c[3],
-                kind=np.asarray(
-                    it["kind"].astype(schema.INTERACTION_KIND_DTYPE).cat.codes, dtype=np.int64
-                ),
-                acted=ns(it["created_at"]),
-                direct=_direct(it["visibility"]),
-                post_ids=post_ids,
-                posted=posted,
-                post_direct=post_direct,
-            )
-        )
+            acts = (empty, empty, empty, empty, np.empty(0, dtype=bool))
+        posted = (np.concatenate([codes[i] for i in plan["posts"]]) if "posts" in plan
+                  else empty)
+        out.append(_Export(int(codes[plan["ego"]][0]), sides["followers"], sides["following"],
+                           others[others >= 0], *acts, posted[posted >= 0]))
     return ids, out
+
+
+def _of_archives(archives: Sequence[Archive], needs: Sequence[_Need]
+                 ) -> tuple[pd.Index, list[_Export]]:
+    return _encode_exports(
+        [(a.follows, a.interactions, a.posts, a.ego) for a in archives], needs
+    )
 
 
 def _archive(value: Any, name: str, function: str) -> Archive:
@@ -468,8 +516,11 @@ def compare(older: Archive, newer: Archive) -> Comparison:
     newer = _archive(newer, "newer", "compare")
     _snapshots([older, newer], ["older", "newer"], "compare")
     assert older.exported_at is not None
-    ids, (o, n) = _encode_archives([older, newer], posts=True)
-    seen = _references(n, int(older.exported_at.value))
+    since = int(older.exported_at.value)
+    ids, (o, n) = _of_archives(
+        [older, newer], [_Need(), _Need(others=True, acts=True, posts=True, since=since)]
+    )
+    seen = _references(n)
     gone_why = _cannot_tell(newer)
 
     summary: dict[str, list[Any]] = {c: [] for c in COMPARE_COLUMNS}
@@ -484,8 +535,7 @@ def compare(older: Archive, newer: Archive) -> Comparison:
             unknown[side] = why
             lists[f"new_{side}"] = lists[f"lost_{side}"] = None
             continue
-        before, _ = o.side(side)
-        after, _ = n.side(side)
+        before, after = o.side(side).codes, n.side(side).codes
         came, left = _minus(after, before), _minus(before, after)
         start, end = before.shape[0], after.shape[0]
         summary["start"].append(start)
@@ -520,14 +570,11 @@ def compare(older: Archive, newer: Archive) -> Comparison:
     return Comparison(table, frame, lists, older.exported_at, newer.exported_at, newer.ego)
 
 
-def _references(t: _Coded, since: int) -> np.ndarray:
-    """Accounts the newer export shows after ``since``: its follow lists, and its posts'
-    and interactions' accounts dated at or after it (direct messages left out)."""
-    posts = (t.posted >= since) & ~t.post_direct
-    acts = (t.acted >= since) & ~t.direct
-    found = np.concatenate(
-        [t.source, t.target, *(c[posts] for c in t.post_ids), t.actor[acts], t.acted_on[acts]]
-    )
+def _references(t: _Export) -> np.ndarray:
+    """Accounts the newer export shows after the older one: its follow lists, and the
+    accounts of its posts and interactions dated since (direct messages left out)."""
+    found = np.concatenate([t.followers.codes, t.following.codes, t.others, t.posted,
+                            t.actor[~t.direct], t.acted_on[~t.direct]])
     return sorted_distinct(found[found >= 0])
 
 
@@ -606,32 +653,36 @@ def _take_follows(follows: Any, ego: Any, function: str, *, need_ego: bool) -> _
     return _Follows(table, coverage, owner, exported)
 
 
-def _follow_codes(f: _Follows) -> tuple[pd.Index, np.ndarray, np.ndarray, np.ndarray, int]:
-    """Codes of the follow edges (missing ids dropped), their times, and the ego's code."""
-    table = f.table
-    columns = [id_column(table["source"]), id_column(table["target"])]
-    if f.ego is not None:
-        columns.append(id_column(pd.Series([f.ego])))
-    ids, codes = encode_ids(columns)
-    if "followed_at" in table.columns:
-        when = ns(schema.to_timestamp(table["followed_at"], column="followed_at",
-                                      table="follows"))
-    else:
-        when = np.full(len(table), NAT, dtype=np.int64)
-    keep = (codes[0] >= 0) & (codes[1] >= 0)
-    ego = int(codes[2][0]) if f.ego is not None else -1
-    return ids, codes[0][keep], codes[1][keep], when[keep], ego
+def _mutual_pairs(table: pd.DataFrame
+                  ) -> tuple[pd.Index, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every mutual pair u < v of a follow table: codes, and when u -> v and v -> u were made
+    (each edge at its earliest date).
 
-
-def _side_of(source: np.ndarray, target: np.ndarray, when: np.ndarray, ego: int, side: str
-             ) -> tuple[np.ndarray, np.ndarray]:
-    """The ego's counterparts on one side (sorted distinct codes) and the earliest follow time
-    of each."""
-    if side == "followers":
-        keep = (target == ego) & (source != ego)
-        return _earliest(source[keep], when[keep])
-    keep = (source == ego) & (target != ego)
-    return _earliest(target[keep], when[keep])
+    One sort of packed keys ``(min(u, v) * n + max(u, v)) * 2 + (u > v)``: the copies of an
+    edge are neighbours (their earliest date is a ``minimum.reduceat``), and so are the two
+    directions of a mutual pair, which differ only in the last bit.
+    """
+    ids, (source, target) = encode_ids([id_column(table["source"]), id_column(table["target"])])
+    keep = (source >= 0) & (target >= 0) & (source != target)
+    source, target = source[keep], target[keep]
+    n = max(len(ids), 1)
+    key = (np.minimum(source, target) * n + np.maximum(source, target)) * 2 + (source > target)
+    order = np.argsort(key)
+    key = key[order]
+    when = _follow_times(table)[keep][order]
+    del source, target, order
+    if key.shape[0] == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return ids, empty, empty, empty, empty
+    first = np.ones(key.shape[0], dtype=bool)
+    np.not_equal(key[1:], key[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    made = np.minimum.reduceat(np.where(when == NAT, _LATEST, when), starts)
+    made[made == _LATEST] = NAT
+    key = key[starts]
+    low_to_high = np.flatnonzero((key[1:] >> 1) == (key[:-1] >> 1))  # then high -> low
+    pair = key[low_to_high] >> 1
+    return ids, pair // n, pair % n, made[low_to_high], made[low_to_high + 1]
 
 
 def _undated(side: str, coverage: Coverage | None) -> str:
@@ -716,7 +767,8 @@ def follow_events(
     period = None if freq is None else parse_freq(freq)
     window = parse_window(start, end)
     f = _take_follows(follows, ego, "follow_events", need_ego=True)
-    ids, source, target, when, code = _follow_codes(f)
+    ids, (x,) = _encode_exports([(f.table, None, None, f.ego)], [_Need()])
+    code = x.ego
     exported = None if f.exported_at is None else int(f.exported_at.value)
 
     times: dict[str, np.ndarray] = {}
@@ -724,7 +776,7 @@ def follow_events(
     for column in FOLLOW_EVENT_COLUMNS:
         side = FOLLOW_EVENT_SIDES[column]
         why = None if f.coverage is None else f.coverage.reason(side)
-        _, made = _side_of(source, target, when, code, side)
+        made = x.side(side).made
         if why is None and (made == NAT).any():
             why = _undated(side, f.coverage)
         if why is not None:
@@ -831,7 +883,6 @@ def follow_back(follows: Any, *, ego: Any = None) -> pd.DataFrame:
             bob            counterpart              12.0
     """
     f = _take_follows(follows, ego, "follow_back", need_ego=False)
-    ids, source, target, when, code = _follow_codes(f)
     unknown: dict[str, str] = {}
     if f.coverage is not None:
         for side in ("following", "followers"):
@@ -839,24 +890,27 @@ def follow_back(follows: Any, *, ego: Any = None) -> pd.DataFrame:
             if why is not None:
                 unknown = {c: why for c in FOLLOW_BACK_COLUMNS}
                 break
-    keep = source != target
-    pair = source[keep] * len(ids) + target[keep]
-    pair, made = _earliest(pair, when[keep])  # one edge per ordered pair, sorted by key
-    u, v = pair // max(len(ids), 1), pair % max(len(ids), 1)
-    back = v * len(ids) + u
-    mutual = _isin_sorted(back, pair)
-    mutual &= (u == code) if code >= 0 else (u < v)
-    if unknown:
-        mutual[:] = False
-    rows = np.flatnonzero(mutual)
-    i_made = made[rows]
-    they_made = made[np.searchsorted(pair, back[rows])]
+    if f.ego is not None:
+        ids, (x,) = _encode_exports([(f.table, None, None, f.ego)], [_Need()])
+        mine = _isin_sorted(x.following.codes, x.followers.codes)
+        if unknown:
+            mine[:] = False
+        v = x.following.codes[mine]
+        u = np.full(v.shape[0], x.ego, dtype=np.int64)
+        i_made = x.following.made[mine]
+        they_made = x.followers.made[np.searchsorted(x.followers.codes, v)]
+    else:
+        ids, u, v, i_made, they_made = _mutual_pairs(f.table)
+        if unknown:
+            u, v, i_made, they_made = (a[:0] for a in (u, v, i_made, they_made))
     dated = (i_made != NAT) & (they_made != NAT)
     first = np.where(i_made < they_made, 0, np.where(i_made > they_made, 1, 2))
     days = np.where(dated, np.abs(they_made - i_made) / NS_PER_DAY, np.nan)
-    index = pd.MultiIndex.from_arrays(
-        [ids.take(u[rows]), ids.take(v[rows])], names=["account", "counterpart"]
-    )
+    # the ids are sorted and distinct: they are the levels, the codes need no factorising
+    levels: list[Any] = [ids, ids]
+    codes: list[Any] = [u, v]
+    index = pd.MultiIndex(levels=levels, codes=codes, names=["account", "counterpart"],
+                          verify_integrity=False)
     out = pd.DataFrame(
         {
             "i_followed_at": _timestamps(i_made),
@@ -870,7 +924,8 @@ def follow_back(follows: Any, *, ego: Any = None) -> pd.DataFrame:
         sides = {"i_followed_at": "following", "they_followed_at": "followers"}
         for column, side in sides.items():
             if (out[column].isna()).any():
-                unknown[column] = _undated(side if code >= 0 else "follows", f.coverage)
+                unknown[column] = _undated(side if f.ego is not None else "follows",
+                                           f.coverage)
         undated = unknown.get("i_followed_at") or unknown.get("they_followed_at")
         if undated is not None:
             unknown["followed_first"] = unknown["follow_back_days"] = undated
@@ -948,7 +1003,7 @@ def follower_cohorts(*archives: Archive, freq: str = "QE") -> pd.DataFrame:
                                                                         strict=True)]
     period = parse_freq(freq)
     _snapshots(taken, names, "follower_cohorts")
-    ids, coded = _encode_archives(taken)
+    ids, coded = _of_archives(taken, [_Need()] * len(taken))
     first = taken[0]
     assert first.exported_at is not None
     snapshots = pd.DatetimeIndex([a.exported_at for a in taken], name="snapshot")
@@ -970,7 +1025,7 @@ def follower_cohorts(*archives: Archive, freq: str = "QE") -> pd.DataFrame:
         out.attrs["unknown"] = unknown
         return out
 
-    members, made = coded[0].side("followers")
+    members, made = coded[0].followers
     dated = made != NAT
     periods = (
         period_range(int(made[dated].min()), max(int(made[dated].max()),
@@ -990,7 +1045,7 @@ def follower_cohorts(*archives: Archive, freq: str = "QE") -> pd.DataFrame:
             still.append(None)
             reasons.append(why)
             continue
-        later, _ = c.side("followers")
+        later = c.followers.codes
         stays = _isin_sorted(members, later)
         still.append(np.bincount(cohort[stays], minlength=n_cohorts))
     if reasons:
@@ -1348,34 +1403,33 @@ def _lift_snapshots(older: Archive, newer: Archive, confidence: float,
                     include_direct: bool) -> Lift:
     assert older.exported_at is not None and newer.exported_at is not None
     window = Window(int(older.exported_at.value), int(newer.exported_at.value))
-    ids, (o, n) = _encode_archives([older, newer])
+    ids, (o, n) = _of_archives([older, newer], [_Need(others=True, acts=True)] * 2)
     needs = {
         "universe": _side_reason(older, "older", "followers"),
         "engaged": _made_reason(newer, "newer"),
         "followed": _side_reason(newer, "newer", "followers"),
     }
-    seen = sorted_distinct(np.concatenate([o.accounts_seen(include_direct),
-                                           n.accounts_seen(include_direct)]))
+    seen = sorted_distinct(np.concatenate([o.seen(include_direct), n.seen(include_direct)]))
     seen = seen[(seen != o.ego) & (seen != n.ego)]
-    followers_before, _ = o.side("followers")
+    followers_before = o.followers.codes
     universe = _minus(seen, followers_before)
-    followed, _ = n.side("followers")
+    followed = n.followers.codes
     engaged = n.engaged(window, include_direct)
     return _lift(ids, universe, engaged, followed, needs, "snapshots", window, confidence)
 
 
 def _lift_dated(archive: Archive, window: Window, confidence: float,
                 include_direct: bool) -> Lift:
-    ids, (a,) = _encode_archives([archive])
+    ids, (a,) = _of_archives([archive], [_Need(others=True, acts=True)])
     needs = {
         "universe": _side_reason(archive, "given", "followers"),
         "engaged": _made_reason(archive, "given"),
         "followed": None,
     }
-    members, made = a.side("followers")
+    members, made = a.followers
     if needs["universe"] is None and (made == NAT).any():
         needs["universe"] = _undated("followers", archive.coverage)
-    seen = sorted_distinct(a.accounts_seen(include_direct))
+    seen = sorted_distinct(a.seen(include_direct))
     seen = seen[seen != a.ego]
     assert window.lo is not None
     universe = _minus(seen, members[made < window.lo])
