@@ -39,6 +39,8 @@ METRIC_LAYERS = {
     "accounts": 4,
     "periods": 5,
     "ego": 5,
+    # change over time (snapshots, cohorts, engagement lift): reads the period convention
+    "change": 5,
 }
 
 

@@ -74,6 +74,14 @@ _LAZY = {
     "read_activity_log": "engagemetrics.io.research",
     "read_edge_list": "engagemetrics.io.research",
     "read_activity_table": "engagemetrics.io.research",
+    # change over time: snapshots, follow events, cohorts, engagement lift
+    "compare": "engagemetrics.metrics.change",
+    "Comparison": "engagemetrics.metrics.change",
+    "follow_events": "engagemetrics.metrics.change",
+    "follow_back": "engagemetrics.metrics.change",
+    "follower_cohorts": "engagemetrics.metrics.change",
+    "engagement_lift": "engagemetrics.metrics.change",
+    "Lift": "engagemetrics.metrics.change",
 }
 _SUBMODULES = {
     "coverage", "datasets", "derive", "exceptions", "io", "ledger", "metrics", "plotting", "schema"
@@ -141,6 +149,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from .io.research import read_activity_log, read_activity_table, read_edge_list  # noqa: F401
     from .io.twitter import read_twitter_archive  # noqa: F401
     from .metrics.accounts import account_metrics  # noqa: F401
+    from .metrics.change import (  # noqa: F401
+        Comparison,
+        Lift,
+        compare,
+        engagement_lift,
+        follow_back,
+        follow_events,
+        follower_cohorts,
+    )
     from .metrics.concentration import gini, normalized_entropy  # noqa: F401
     from .metrics.conversation import conversation_counts  # noqa: F401
     from .metrics.ego import ego_metrics  # noqa: F401

@@ -203,3 +203,95 @@ REQUIRES: Mapping[str, tuple[tuple[str, ...], ...]] = MappingProxyType(
         "followee_engagement": (("following", "interactions_made"),),
     }
 )
+
+
+# =========================================================================== change over time
+# Snapshots compared, follow events from their dates, follower cohorts and engagement lift
+# (engagemetrics.metrics.change; docs/definitions.md, "Change over time").
+__all__ += [
+    "CHANGES",
+    "CHANGE_COLUMNS",
+    "COHORT_COLUMNS",
+    "COMPARE_COLUMNS",
+    "COMPARE_RATES",
+    "FOLLOWED_FIRST",
+    "FOLLOW_BACK_COLUMNS",
+    "FOLLOW_EVENT_COLUMNS",
+    "FOLLOW_EVENT_SIDES",
+    "FOLLOW_SIDES",
+    "GONE_NEEDS",
+    "LIFT_COLUMNS",
+    "LIFT_COUNTS",
+    "LIFT_ENGAGED",
+    "LIFT_GROUPS",
+    "LIFT_METHOD",
+    "LIFT_OUTCOME",
+    "LIFT_UNIVERSE",
+    "LOST_AS",
+    "NS_PER_DAY",
+]
+
+#: The two sides of an account's follows, the rows of :func:`engagemetrics.compare`'s summary.
+FOLLOW_SIDES = ("followers", "following")
+#: Columns of ``Comparison.summary``: counts, then ``churn_rate = lost / start``,
+#: ``retention = (start - lost) / start`` and ``net_growth = end - start``.
+COMPARE_COLUMNS = ("start", "end", "new", "lost", "churn_rate", "retention", "net_growth")
+COMPARE_RATES = ("churn_rate", "retention")
+#: Columns of ``Comparison.changes``, and the values of its categorical columns.
+CHANGE_COLUMNS = ("side", "change", "lost_as")
+CHANGES = ("new", "lost")
+#: What became of an account lost between two snapshots: still referenced by the newer
+#: export after the older one was made ("unfollowed"), referenced nowhere there ("gone"),
+#: or the newer export lacks the references that would tell ("unknown").
+LOST_AS = ("unfollowed", "gone", "unknown")
+#: The parts of the newer export that must be known for an account it never references
+#: to count as gone: both follow lists, and a post log or an interaction log.
+GONE_NEEDS = (("following",), ("followers",), ("posts", "interactions_made"))
+
+#: Columns of :func:`engagemetrics.follow_events`: follows made in a period and still there
+#: at the export (a lower bound), per side.
+FOLLOW_EVENT_COLUMNS = ("new_followers", "new_following")
+FOLLOW_EVENT_SIDES: Mapping[str, str] = MappingProxyType(
+    {"new_followers": "followers", "new_following": "following"}
+)
+#: Columns of :func:`engagemetrics.follow_back`, one row per mutual pair.
+FOLLOW_BACK_COLUMNS = ("i_followed_at", "they_followed_at", "followed_first", "follow_back_days")
+#: Who followed first in a mutual pair ("both": at the same instant).
+FOLLOWED_FIRST = ("account", "counterpart", "both")
+NS_PER_DAY = 86_400 * 10**9
+
+#: Columns of :func:`engagemetrics.follower_cohorts`, indexed by (cohort, snapshot).
+COHORT_COLUMNS = ("followers", "still_following", "survival")
+
+#: Rows and columns of ``Lift.table`` (:func:`engagemetrics.engagement_lift`).
+LIFT_GROUPS = ("engaged", "not_engaged")
+LIFT_COLUMNS = ("accounts", "followed", "share", "ci_low", "ci_high", "definition")
+LIFT_COUNTS = ("accounts", "followed")
+#: The interval of the difference of the two shares.
+LIFT_METHOD = "Newcombe hybrid score interval (Newcombe 1998, method 10)"
+#: The group definitions, filled with the period and the universe of the two modes.
+LIFT_UNIVERSE: Mapping[str, str] = MappingProxyType(
+    {
+        "snapshots": (
+            "accounts seen in either export (follows or interactions), other than the owner, "
+            "that did not follow the owner in the older export ({start})"
+        ),
+        "follow dates": (
+            "accounts seen in the export (follows or interactions), other than the owner, "
+            "without a follower edge dated before {start}"
+        ),
+    }
+)
+LIFT_ENGAGED: Mapping[str, str] = MappingProxyType(
+    {
+        "engaged": "that the owner replied to, mentioned, reposted or quoted in [{start}, {end})",
+        "not_engaged": "that the owner did not reply to, mention, repost or quote in "
+        "[{start}, {end})",
+    }
+)
+LIFT_OUTCOME: Mapping[str, str] = MappingProxyType(
+    {
+        "snapshots": "followed = follows the owner in the newer export ({end})",
+        "follow dates": "followed = a follower edge dated in [{start}, {end})",
+    }
+)
