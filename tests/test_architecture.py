@@ -40,6 +40,8 @@ METRIC_LAYERS = {
     "periods": 5,
     "ego": 5,
 }
+# relationships and two-way conversations (issue 9, part A)
+METRIC_LAYERS.update({"twoway": 4, "relationships": 4})
 
 
 def _modules() -> dict[str, Path]:

@@ -73,6 +73,17 @@ _LAZY = {
     "read_edge_list": "engagemetrics.io.research",
     "read_activity_table": "engagemetrics.io.research",
 }
+# Relationships and two-way conversations (issue 9, part A).
+_LAZY.update(
+    {
+        "relationships": "engagemetrics.metrics.relationships",
+        "quadrants": "engagemetrics.metrics.relationships",
+        "dormant": "engagemetrics.metrics.relationships",
+        "Quadrants": "engagemetrics.metrics.relationships",
+        "TIE_WEIGHTS": "engagemetrics.metrics.relationships",
+        "two_way_metrics": "engagemetrics.metrics.twoway",
+    }
+)
 _SUBMODULES = {"coverage", "datasets", "derive", "exceptions", "io", "ledger", "metrics", "schema"}
 
 __all__ = [
@@ -144,3 +155,13 @@ if TYPE_CHECKING:  # pragma: no cover
         reciprocity,
         reciprocity_rho,
     )
+
+    # relationships and two-way conversations (issue 9, part A)
+    from .metrics.relationships import (  # noqa: F401
+        TIE_WEIGHTS,
+        Quadrants,
+        dormant,
+        quadrants,
+        relationships,
+    )
+    from .metrics.twoway import two_way_metrics  # noqa: F401
