@@ -314,3 +314,20 @@ def test_higgs_accounts_against_a_plain_python_reference(samples: Path) -> None:
         assert (math.isnan(km) and pd.isna(row["answer_hours_km_median"])) or row[
             "answer_hours_km_median"] == pytest.approx(km), u
     assert t.attrs["unknown"]["turns"] == "no posts table was given"
+
+
+# --------------------------------------------------------------------------- kernels
+@pytest.mark.parametrize("top", [2**20, 2**57, 2**62])
+def test_pair_order_is_a_lexsort_by_pair_then_time(top):
+    # small pairs: one packed sort; 2**57 with 2,000 positions (11 bits): split on 6 top
+    # bits; 2**62: too many top bits, a stable sort by pair
+    rng = np.random.default_rng(top % 97)
+    pair = rng.choice(rng.integers(0, top, 50), 2_000)
+    ns = np.sort(rng.integers(0, 10**6, 2_000))  # a log in time order, with ties
+    assert _kernels.pair_order(pair, ns).tolist() == np.lexsort((np.arange(2_000), pair)
+                                                                ).tolist()
+    shuffled = rng.permutation(2_000)  # out of time order: a lexsort on both keys
+    order = _kernels.pair_order(pair[shuffled], ns[shuffled])
+    assert np.array_equal(pair[shuffled][order], np.sort(pair))
+    assert all(np.all(np.diff(ns[shuffled][order][pair[shuffled][order] == p]) >= 0)
+               for p in np.unique(pair))

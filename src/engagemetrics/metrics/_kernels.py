@@ -564,6 +564,8 @@ _REPLY, _MENTION, _LIKE = _ACT_KIND["reply"], _ACT_KIND["mention"], _ACT_KIND["l
 _N_KINDS = len(INTERACTION_KINDS)
 # Survival at or below this counts as having reached one half (exp(log(0.5)) may round up).
 _HALF = 0.5 + 1e-9
+# Pair and position packed into one non-negative int64 key.
+_MAX_PACKED_BITS = 63
 # Chains longer than 2**_MAX_JUMPS posts (or cycles in damaged data) are left unknown.
 _MAX_JUMPS = 40
 
@@ -587,17 +589,53 @@ class PairLog(NamedTuple):
 def pair_order(pair: np.ndarray, ns: np.ndarray) -> np.ndarray:
     """The order that sorts events by (pair, time).
 
-    A log written as things happened is already in time order: then one stable sort by pair
-    keeps the times in order within each pair; otherwise a lexsort on both keys.
+    A log written as things happened is already in time order: then an event's position is
+    its rank in time, and one sort of packed ``pair << p | position`` keys (a plain sort, on
+    both cores when the array is large, no indirect sort) gives the order. When the packed
+    key would not fit in 63 bits, the events are first split on the pair's top bits (a
+    stable radix sort of one byte) and each part is sorted so. A log out of time order takes
+    a lexsort on both keys.
 
     Examples
     --------
     >>> pair_order(np.array([2, 1, 2, 1]), np.array([10, 20, 5, 30])).tolist()
     [1, 3, 2, 0]
+    >>> pair_order(np.array([2, 1, 2, 1]), np.array([5, 10, 20, 30])).tolist()
+    [1, 3, 0, 2]
     """
-    if ns.shape[0] < 2 or bool(np.all(ns[1:] >= ns[:-1])):
+    n = pair.shape[0]
+    if n < 2:
+        return np.arange(n, dtype=np.int64)
+    if not bool(np.all(ns[1:] >= ns[:-1])):
+        return np.lexsort((ns, pair))
+    position_bits = int(n - 1).bit_length()
+    room = _MAX_PACKED_BITS - position_bits
+    pair_bits = max(int(pair.max()).bit_length(), 1)
+    if pair_bits <= room:
+        return _packed_order(pair, np.arange(n, dtype=np.int64), position_bits)
+    split = pair_bits - room  # the top bits that do not fit beside the position
+    if split > 8:
         return np.argsort(pair, kind="stable")
-    return np.lexsort((ns, pair))
+    part = (pair >> room).astype(np.uint8)
+    by_part = np.argsort(part, kind="stable")  # a radix sort: positions ascend in each part
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(part, minlength=1 << split))])
+    del part
+    low_bits = (1 << room) - 1
+    order = np.empty(n, dtype=np.int64)
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):  # at most 256 parts, not rows
+        if hi > lo:
+            positions = by_part[lo:hi]
+            order[lo:hi] = _packed_order(pair[positions] & low_bits, positions, position_bits)
+    return order
+
+
+def _packed_order(pair: np.ndarray, positions: np.ndarray, position_bits: int) -> np.ndarray:
+    """``positions`` ordered by (pair, position), by one sort of packed keys."""
+    key = pair << position_bits
+    key |= positions
+    _sort_in_place(key)
+    key &= (1 << position_bits) - 1
+    return key
 
 
 def sort_pairs(pair: np.ndarray, backward: np.ndarray, kind: np.ndarray, ns: np.ndarray
@@ -621,20 +659,23 @@ def sort_pairs(pair: np.ndarray, backward: np.ndarray, kind: np.ndarray, ns: np.
 
 
 class PairCounts(NamedTuple):
-    """Per distinct pair of a :class:`PairLog`, side 0 (to) and side 1 (from)."""
+    """Per group of a :class:`PairLog` (its ``run``), side 0 (to) and side 1 (from)."""
 
-    window: np.ndarray  # (pairs, kinds, 2) interactions in the window by kind and side
-    ever: np.ndarray  # (pairs, 2) engagement interactions in the history, by side
-    first: np.ndarray  # (pairs, 2) time of the first engagement in the history (NAT: none)
-    last: np.ndarray  # (pairs, 2) time of the last one
+    window: np.ndarray  # (groups, kinds, 2) interactions in the window by kind and side
+    ever: np.ndarray  # (groups, 2) engagement interactions in the history, by side
+    first: np.ndarray  # (groups, 2) time of the first engagement in the history (NAT: none)
+    last: np.ndarray  # (groups, 2) time of the last one
 
 
-def pair_counts(log: PairLog, in_window: np.ndarray, in_history: np.ndarray) -> PairCounts:
+def pair_counts(log: PairLog, in_window: np.ndarray, in_history: np.ndarray,
+                n_groups: int | None = None) -> PairCounts:
     """Counts and first and last engagement of every pair and side.
 
     ``in_window`` and ``in_history`` are masks in the log's sorted order: the window's
     interactions are counted by kind; the history's engagement interactions (every kind but
-    a like) are counted and give the first and last exchange (they must be dated).
+    a like) are counted and give the first and last exchange (they must be dated). The
+    groups are the log's ``run`` (its distinct pairs, or rows they were mapped to, in the
+    same order); ``n_groups`` defaults to the number of distinct pairs.
 
     Examples
     --------
@@ -646,14 +687,17 @@ def pair_counts(log: PairLog, in_window: np.ndarray, in_history: np.ndarray) -> 
     >>> c.ever.tolist(), c.first.tolist(), c.last.tolist()  # a like is no engagement
     ([[1, 1]], [[1, 2]], [[1, 2]])
     """
-    n_pairs = log.starts.shape[0]
-    side = log.backward.astype(np.int64)
-    cells = (log.run[in_window] * _N_KINDS + log.kind[in_window]) * 2 + side[in_window]
-    window = np.bincount(cells, minlength=n_pairs * _N_KINDS * 2).reshape(n_pairs, _N_KINDS, 2)
+    n = log.starts.shape[0] if n_groups is None else n_groups
+    side = log.backward.view(np.int8)
+    cells = log.run[in_window] * (_N_KINDS * 2)
+    cells += log.kind[in_window] * 2
+    cells += side[in_window]
+    window = np.bincount(cells, minlength=n * _N_KINDS * 2).reshape(n, _N_KINDS, 2)
+    del cells
     engaged = in_history & (log.kind != _LIKE) & (log.kind >= 0) & (log.ns != _NAT)
-    ever = np.bincount(log.run[engaged] * 2 + side[engaged], minlength=n_pairs * 2)
-    first = np.full((n_pairs, 2), _NAT, dtype=np.int64)
-    last = np.full((n_pairs, 2), _NAT, dtype=np.int64)
+    ever = np.bincount(log.run[engaged] * 2 + side[engaged], minlength=n * 2)
+    first = np.full((n, 2), _NAT, dtype=np.int64)
+    last = np.full((n, 2), _NAT, dtype=np.int64)
     for s in (0, 1):
         at = np.flatnonzero(engaged & (side == s))
         if not at.shape[0]:
@@ -667,8 +711,8 @@ def pair_counts(log: PairLog, in_window: np.ndarray, in_history: np.ndarray) -> 
         np.not_equal(runs[1:], runs[:-1], out=tail[:-1])
         first[runs[head], s] = log.ns[at[head]]
         last[runs[tail], s] = log.ns[at[tail]]
-    return PairCounts(window.astype(np.int64, copy=False), ever.reshape(n_pairs, 2).astype(
-        np.int64, copy=False), first, last)
+    return PairCounts(window.astype(np.int64, copy=False),
+                      ever.reshape(n, 2).astype(np.int64, copy=False), first, last)
 
 
 def answer_latencies(

@@ -374,185 +374,177 @@ def relationships(
     as_of_ns = _instant(as_of, "as_of")
     conv = prepare_conversation(follows, posts, interactions, function="relationships")
     ego_code = _ego_code(conv, ego)
-    enc, known = conv.enc, conv.known
+    ids, known = conv.enc.ids, conv.known
     if ego_code is not None and ego_code < 0:
-        return _finish(_empty(enc.ids.dtype), {}, None, as_of_ns)
-    n = len(enc.ids)
-    bits = _kernels.code_bits(max(n, 1))
+        return _finish(_empty(ids.dtype), {}, None, as_of_ns)
+    bits = _kernels.code_bits(max(len(ids), 1))
     now = as_of_ns if as_of_ns is not None else (
         window.hi if window.hi is not None else conv.observed_until)
+    likes_why = _likes_unknown(conv)
+    log = _pair_log(conv, ego_code, bits, include_direct)
+    conv = conv._replace(enc=conv.enc._replace(interactions=None, posts=None))  # done with
 
-    # ------------------------------------------------------------ interactions per pair
-    it = enc.interactions
-    if it is not None and it.actor.shape[0]:
-        keep = (it.actor >= 0) & (it.target >= 0) & (it.actor != it.target)
-        if not include_direct:
-            keep &= ~it.direct
-        if ego_code is not None:
-            keep &= (it.actor == ego_code) | (it.target == ego_code)
-        pair, backward = _pairs_of(it.actor[keep], it.target[keep], ego_code, bits)
-        log = _kernels.sort_pairs(pair, backward, it.kind[keep].astype(np.int8), it.ns[keep])
-        del pair, backward, keep
+    # ------------------------------------------------------------ rows
+    arcs, arcs_at = _follow_arcs(conv, ego_code, bits)
+    rows = _kernels.sorted_distinct(np.concatenate([log.pairs, arcs >> 1]))
+    n_rows = rows.shape[0]
+    # each event's row: the pairs of the log are among the rows, in the same order
+    np.take(np.searchsorted(rows, log.pairs), log.run, out=log.run, mode="clip")
+    if ego_code is not None:
+        account = np.full(n_rows, ego_code, dtype=np.int64)
+        counterpart = rows
     else:
-        empty = np.empty(0, dtype=np.int64)
-        log = _kernels.sort_pairs(empty, np.empty(0, dtype=bool), empty.astype(np.int8), empty)
+        account, counterpart = rows >> bits, rows & ((1 << bits) - 1)
+    to_known = known.made[account] | known.received[counterpart]
+    from_known = known.made[counterpart] | known.received[account]
+    i_follow_known = known.following[account] | known.followers[counterpart]
+    follows_me_known = known.following[counterpart] | known.followers[account]
+    index = pd.MultiIndex.from_arrays(
+        [ids.take(account), ids.take(counterpart)], names=["account", "counterpart"]
+    )
+    del account, counterpart
+    data: dict[str, Any] = {}
+    missing: dict[str, np.ndarray] = {}
+
+    def put(column: str, values: Any, unknown: np.ndarray) -> None:
+        data[column] = _column(values, column, unknown)
+        missing[column] = unknown
+
+    # ------------------------------------------------------------ follows
+    state = np.full(n_rows, _STATE["none"], dtype=np.int8)
+    for name, back, known_side, at_column in (
+        ("i_follow", 0, i_follow_known, "i_followed_at"),
+        ("follows_me", 1, follows_me_known, "they_followed_at"),
+    ):
+        at, found = _lookup(arcs, rows * 2 + back)
+        put(name, found, ~known_side)
+        state[found] += _STATE["i_follow" if back == 0 else "follows_me"] - _STATE["none"]
+        put(at_column, np.where(found, arcs_at[at] if arcs.shape[0] else NAT, NAT),
+            ~known_side)
+    # none 3; i_follow 3 - 1 = 2; follows_me 3 - 2 = 1; both 3 - 1 - 2 = 0: mutual
+    follow_unknown = ~i_follow_known | ~follows_me_known
+    state[follow_unknown] = _STATE["unknown"]
+    del arcs, arcs_at, rows, i_follow_known, follows_me_known
+
+    # ------------------------------------------------------------ interactions
     in_window = window.mask(log.ns)
     history = log.ns != NAT
     if window.hi is not None:
         history &= log.ns < window.hi
     if now is not None:
         history &= log.ns <= now
-    counts = _kernels.pair_counts(log, in_window, history)
-    n_pairs = log.starts.shape[0]
-
-    # replies and mentions: the reply-back and answer search, once for both
-    events = ((log.kind == _REPLY) | (log.kind == _MENTION)) & (log.ns != NAT)
-    run, side, kind = log.run[events], log.backward[events], log.kind[events]
-    item = in_window[events]
-    latency = _kernels.answer_latencies(log.pair[events], side, log.ns[events], item,
-                                        kind == _REPLY, horizon_ns)
-    hours = latency / HOUR_NS
-    answered = latency >= 0
-    back_item = item & (kind == _REPLY) & ~side  # the account's replies, answered by them
-    answer_item = item & side  # their replies and mentions, answered by the account
-    answers = {}
-    for name, chosen in (("reply_back", back_item), ("answer", answer_item)):
-        done = chosen & answered
-        answers[name] = (
-            np.bincount(run[chosen], minlength=n_pairs),
-            np.bincount(run[done], minlength=n_pairs),
-            _kernels.group_median(run[done], hours[done], n_pairs),
-        )
-    del run, side, kind, item, latency, hours, answered, events
-
-    # ------------------------------------------------------------ rows
-    arcs, arcs_at = _follow_arcs(conv, ego_code, bits)
-    rows = _kernels.sorted_distinct(np.concatenate([log.pairs, arcs >> 1]))
-    at_log, in_log = _lookup(log.pairs, rows)
-    if ego_code is not None:
-        account = np.full(rows.shape[0], ego_code, dtype=np.int64)
-        counterpart = rows
-    else:
-        account, counterpart = rows >> bits, rows & ((1 << bits) - 1)
-
-    def per_row(values: np.ndarray, fill: Any = 0) -> np.ndarray:
-        out = np.full((rows.shape[0], *values.shape[1:]), fill, dtype=values.dtype)
-        out[in_log] = values[at_log[in_log]]
-        return out
-
-    to_known = known.made[account] | known.received[counterpart]
-    from_known = known.made[counterpart] | known.received[account]
-    i_follow_known = known.following[account] | known.followers[counterpart]
-    follows_me_known = known.following[counterpart] | known.followers[account]
+    window_counts, ever, first_at, last_at = _kernels.pair_counts(log, in_window, history,
+                                                                  n_rows)
+    del history
+    answers = _answers(log, in_window, horizon_ns, n_rows)
+    del log, in_window
     sides_known = np.stack([to_known, from_known], axis=1)
-
-    columns: dict[str, Any] = {}
-    missing: dict[str, np.ndarray] = {}
-    follow_at = {}
-    for name, back, known_side in (("i_follow", 0, i_follow_known),
-                                   ("follows_me", 1, follows_me_known)):
-        at, found = _lookup(arcs, rows * 2 + back)
-        follow_at[name] = np.where(found, arcs_at[at] if arcs.shape[0] else NAT, NAT)
-        columns[name], missing[name] = found, ~known_side
-    i_f, f_m = columns["i_follow"], columns["follows_me"]
-    state = np.select(
-        [i_f & f_m, f_m, i_f], [_STATE["mutual"], _STATE["follows_me"], _STATE["i_follow"]],
-        _STATE["none"],
-    )
-    follow_unknown = ~i_follow_known | ~follows_me_known
-    columns["follow_state"] = np.where(follow_unknown, _STATE["unknown"], state)
-    missing["follow_state"] = follow_unknown  # the state "unknown", not a missing value
-    columns["i_followed_at"] = follow_at["i_follow"]
-    columns["they_followed_at"] = follow_at["follows_me"]
-    missing["i_followed_at"], missing["they_followed_at"] = ~i_follow_known, ~follows_me_known
-
-    window_counts = per_row(counts.window)
-    likes_why = _likes_unknown(conv)
     for name, code in _KIND_CODE.items():
         for s, label in enumerate(("to", "from")):
-            columns[f"{name}_{label}"] = window_counts[:, code, s]
-            missing[f"{name}_{label}"] = ~sides_known[:, s] | (
-                likes_why is not None and name == "likes")
+            unknown = ~sides_known[:, s] | (likes_why is not None and name == "likes")
+            put(f"{name}_{label}", window_counts[:, code, s], unknown)
     engaged = window_counts[:, _ENGAGEMENT, :].sum(axis=1)
-    ever = per_row(counts.ever)
+    held = np.where(sides_known[:, None, :], window_counts[:, _ENGAGEMENT, :], 0)
+    kinds_used = (held.sum(axis=2) > 0).sum(axis=1)
+    del held, window_counts
     for s, label in enumerate(("to", "from")):
-        columns[f"engagement_{label}"] = engaged[:, s]
-        missing[f"engagement_{label}"] = ~sides_known[:, s]
-        columns[f"engagement_{label}_ever"] = ever[:, s]
-        missing[f"engagement_{label}_ever"] = ~sides_known[:, s]
-    columns["exchanges"] = engaged.sum(axis=1)
-    missing["exchanges"] = ~to_known | ~from_known
-
-    first_each = per_row(counts.first, NAT)
-    first = np.where(sides_known & (first_each != NAT), first_each, _NEVER).min(axis=1)
-    last = np.where(sides_known, per_row(counts.last, NAT), NAT).max(axis=1)
+        put(f"engagement_{label}", engaged[:, s], ~sides_known[:, s])
+    both_known = to_known & from_known
+    put("exchanges", engaged.sum(axis=1), ~both_known)
+    for s, label in enumerate(("to", "from")):
+        put(f"engagement_{label}_ever", ever[:, s], ~sides_known[:, s])
+    first = np.where(sides_known & (first_at != NAT), first_at, _NEVER).min(axis=1)
+    last = np.where(sides_known, last_at, NAT).max(axis=1)
+    del ever, first_at, last_at
     had = last != NAT
-    first = np.where(had, first, NAT)
-    columns["first_exchange"], columns["last_exchange"] = first, last
-    none_known = ~to_known & ~from_known
-    missing["first_exchange"] = missing["last_exchange"] = ~had
-    days = np.full(rows.shape[0], np.nan)
+    first[~had] = NAT
+    put("first_exchange", first, ~had)
+    put("last_exchange", last, ~had)
+    days = np.full(n_rows, np.nan)
     if now is not None:
         days[had] = (now - last[had]) / DAY_NS
-    columns["days_since_last"] = days
-    missing["days_since_last"] = ~had
-
+    put("days_since_last", days, ~had)
     for name, (items, done, median) in answers.items():
-        rate = np.full(rows.shape[0], np.nan)
-        n_items, n_done = per_row(items), per_row(done)
-        np.divide(n_done, n_items, out=rate, where=n_items > 0)
-        columns[f"{name}_rate"], columns[f"{name}_hours"] = rate, per_row(median, np.nan)
-        missing[f"{name}_rate"] = missing[f"{name}_hours"] = ~to_known | ~from_known
+        rate = np.full(n_rows, np.nan)
+        np.divide(done, items, out=rate, where=items > 0)
+        put(f"{name}_rate", rate, ~both_known)
+        put(f"{name}_hours", median, ~both_known)
+    del answers
 
     # ------------------------------------------------------------ tie strength
-    held = np.where(sides_known, engaged, 0)
-    e = held.sum(axis=1).astype(np.float64)
-    kinds_used = (np.where(sides_known[:, None, :], window_counts[:, _ENGAGEMENT, :], 0)
-                  .sum(axis=2) > 0).sum(axis=1)
+    e = np.where(sides_known, engaged, 0).sum(axis=1).astype(np.float64)
     to_e, from_e = engaged[:, 0].astype(np.float64), engaged[:, 1].astype(np.float64)
+    del engaged
     total = to_e + from_e
-    balance = np.full(rows.shape[0], np.nan)
-    np.divide(np.abs(to_e - from_e), total, out=balance, where=total > 0)
+    imbalance = np.full(n_rows, np.nan)
+    np.divide(np.abs(to_e - from_e), total, out=imbalance, where=total > 0)
+    none_known = ~to_known & ~from_known
     components = {
-        "frequency": e / (e + FREQUENCY_HALF),
-        "recency": np.where(had, 0.5 ** (np.nan_to_num(days) / RECENCY_HALF_LIFE_DAYS), 0.0),
-        "duration": np.where(had, np.minimum(1.0, (last - first) / DAY_NS / DURATION_FULL_DAYS),
-                             0.0),
-        "balance": 1.0 - balance,
-        "kinds": kinds_used / len(_ENGAGEMENT),
-        "mutual_follow": (columns["follow_state"] == _STATE["mutual"]).astype(np.float64),
+        "frequency": (e / (e + FREQUENCY_HALF), none_known),
+        "recency": (np.where(had, 0.5 ** (np.nan_to_num(days) / RECENCY_HALF_LIFE_DAYS), 0.0),
+                    none_known | (had & (now is None))),
+        "duration": (np.where(had, np.minimum(1.0, (last - first) / DAY_NS
+                                              / DURATION_FULL_DAYS), 0.0), none_known),
+        "balance": (1.0 - imbalance, ~both_known | (total == 0)),
+        "kinds": (kinds_used / len(_ENGAGEMENT), none_known),
+        "mutual_follow": ((state == _STATE["mutual"]).astype(np.float64), follow_unknown),
     }
-    unknown_component = {
-        "frequency": none_known,
-        "recency": none_known | (had & (now is None)),
-        "duration": none_known,
-        "balance": ~to_known | ~from_known | (total == 0),
-        "kinds": none_known,
-        "mutual_follow": follow_unknown,
-    }
-    numerator = np.zeros(rows.shape[0])
-    denominator = np.zeros(rows.shape[0])
-    for name, values in components.items():
-        columns[name] = values
-        missing[name] = unknown_component[name]
-        counted = ~unknown_component[name]
-        numerator += np.where(counted, weight[name] * np.nan_to_num(values), 0.0)
-        denominator += np.where(counted, weight[name], 0.0)
-    tie = np.full(rows.shape[0], np.nan)
+    numerator = np.zeros(n_rows)
+    denominator = np.zeros(n_rows)
+    for name, (values, unknown) in components.items():
+        put(name, values, unknown)
+        numerator += np.where(unknown, 0.0, weight[name] * np.nan_to_num(values))
+        denominator += np.where(unknown, 0.0, weight[name])
+    del components
+    tie = np.full(n_rows, np.nan)
     np.divide(numerator, denominator, out=tie, where=denominator > 0)
-    columns["tie_strength"] = tie
-    missing["tie_strength"] = denominator <= 0
+    put("tie_strength", tie, denominator <= 0)
+    put("follow_state", state, follow_unknown)  # the state "unknown", not a missing value
 
-    # ------------------------------------------------------------ the frame
-    index = pd.MultiIndex.from_arrays(
-        [enc.ids.take(account), enc.ids.take(counterpart)], names=["account", "counterpart"]
-    )
-    frame = pd.DataFrame(
-        {c: _column(columns[c], c, missing[c]) for c in RELATIONSHIP_COLUMNS}, index=index
-    )
-    reasons = _reasons(known, likes_why, to_known, from_known, i_follow_known,
-                       follows_me_known, missing)
+    frame = pd.DataFrame({c: data.pop(c) for c in RELATIONSHIP_COLUMNS}, index=index,
+                         copy=False)
+    reasons = _reasons(known, likes_why, to_known, from_known, ~missing["i_follow"],
+                       ~missing["follows_me"], missing)
     return _finish(frame, reasons, (to_known, from_known), now)
+
+
+def _pair_log(conv: Conversation, ego: int | None, bits: int, include_direct: bool
+              ) -> _kernels.PairLog:
+    """The interactions between two accounts (with the ego, if any), sorted by pair."""
+    it = conv.enc.interactions
+    if it is None or not it.actor.shape[0]:
+        empty = np.empty(0, dtype=np.int64)
+        return _kernels.sort_pairs(empty, np.empty(0, dtype=bool), empty.astype(np.int8), empty)
+    keep = (it.actor >= 0) & (it.target >= 0) & (it.actor != it.target)
+    if not include_direct:
+        keep &= ~it.direct
+    if ego is not None:
+        keep &= (it.actor == ego) | (it.target == ego)
+    pair, backward = _pairs_of(it.actor[keep], it.target[keep], ego, bits)
+    return _kernels.sort_pairs(pair, backward, it.kind[keep].astype(np.int8), it.ns[keep])
+
+
+def _answers(log: _kernels.PairLog, in_window: np.ndarray, horizon: int, n_rows: int
+             ) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per row: the account's replies and their replies back; the counterpart's replies and
+    mentions and the account's answers (items, answered, median hours). The reply-back
+    search runs once for both."""
+    events = ((log.kind == _REPLY) | (log.kind == _MENTION)) & (log.ns != NAT)
+    row, side, kind = log.run[events], log.backward[events], log.kind[events]
+    item = in_window[events]
+    latency = _kernels.answer_latencies(log.pair[events], side, log.ns[events], item,
+                                        kind == _REPLY, horizon)
+    answered = latency >= 0
+    out = {}
+    for name, chosen in (("reply_back", item & (kind == _REPLY) & ~side),
+                         ("answer", item & side)):
+        done = chosen & answered
+        out[name] = (
+            np.bincount(row[chosen], minlength=n_rows),
+            np.bincount(row[done], minlength=n_rows),
+            _kernels.group_median(row[done], latency[done] / HOUR_NS, n_rows),
+        )
+    return out
 
 
 def _reasons(
