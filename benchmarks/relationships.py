@@ -22,8 +22,9 @@ of ``generate.py`` with m = interactions / 10 edges; 80% of the interactions run
 arc drawn with a lognormal weight per arc (a few ties carry most of the traffic); 15% of those
 that are replies get a reply back along the reverse arc after an exponential delay (mean 6 h);
 the rest go between accounts drawn by activity and popularity, mostly pairs without a follow.
-Kinds: reply 35%, mention 20%, repost 30%, quote 5%, like 10%; times uniform over 2025, the log
-in time order as it would be written. Ids are int64, dense as in SNAP.
+Kinds: reply 35%, mention 20%, repost 30%, quote 5%, like 10%; times uniform over 2025 in whole
+seconds (as X and SNAP record them), the log in time order as it would be written. Ids are
+int64, dense as in SNAP.
 """
 
 from __future__ import annotations
@@ -94,10 +95,11 @@ def make_log(size: str, seed: int = 0) -> dict[str, Path]:
     del arcs, weight, source, target
     kind = rng.choice(5, size=n_along, p=KIND_SHARES).astype(np.int8)
     start = generate.START_NS
-    when = start + rng.integers(0, generate.YEAR_NS, n_along)
+    year_s = generate.YEAR_NS // 10**9
+    when = start + rng.integers(0, year_s, n_along) * 10**9  # whole seconds, as X and SNAP
     replies = np.flatnonzero(kind == 0)
     back = replies[rng.random(replies.shape[0]) < REPLIED_BACK]
-    delay = (rng.exponential(6 * 3600, back.shape[0]) * 1e9).astype(np.int64) + 10**9
+    delay = (rng.exponential(6 * 3600, back.shape[0]).astype(np.int64) + 1) * 10**9
     n_back = back.shape[0]
     n_random = n - n_along - n_back
     # the same activity and popularity weights as generate.py's graph
@@ -111,7 +113,7 @@ def make_log(size: str, seed: int = 0) -> dict[str, Path]:
         "kind": np.concatenate([kind, np.zeros(n_back, np.int8),
                                 rng.choice(5, size=n_random, p=KIND_SHARES).astype(np.int8)]),
         "created_at": np.concatenate([when, when[back] + delay,
-                                      start + rng.integers(0, generate.YEAR_NS, n_random)]),
+                                      start + rng.integers(0, year_s, n_random) * 10**9]),
     }
     del actor, tgt, kind, when, r_actor, r_target
     order = np.argsort(columns["created_at"], kind="stable")  # a log in time order

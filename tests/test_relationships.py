@@ -328,6 +328,14 @@ def test_window_filters_counts_not_rows():
     assert march.loc[("me", "ann"), "exchanges"] == 0
     assert march.loc[("me", "ann"), "first_exchange"] == utc("2025-12-15")
     assert pd.isna(march.loc[("me", "ann"), "reply_back_rate"])
+    # the latest time of the data, even where the ego is not involved: ann -> bob on May 1
+    later = pd.concat([hand_interactions(), pd.DataFrame(
+        [("ann", "bob", "reply", "2026-05-01T00:00Z", "public")],
+        columns=hand_interactions().columns)])
+    mine = em.relationships(hand_follows(), interactions=later, ego="me")
+    assert mine.attrs["as_of"] == utc("2026-05-01")
+    assert mine.loc[("me", "ann"), "days_since_last"] == 26.0  # Apr 5 -> May 1
+    assert mine.index.equals(whole.index)  # ann -> bob is no relationship of me
     # as_of given: days from it; exchanges after it are not "past"
     early = hand(as_of="2026-02-01")
     assert early.loc[("me", "ann"), "last_exchange"] == utc("2026-02-01")  # 5, not 6 or 7

@@ -55,10 +55,14 @@ def test_kaplan_meier_median_by_hand_with_censoring():
     assert Fraction(8, 9) * Fraction(5, 7) * Fraction(2, 3) == Fraction(80, 189)
     rng = np.random.default_rng(3)
     order = rng.permutation(len(durations))  # the kernel sorts for itself
-    got = _kernels.km_median(np.array(groups)[order], np.array(durations)[order].astype(float),
-                             np.array(events)[order], 4)
-    assert got[[0, 3]].tolist() == [9.0, 1.0]
-    assert np.isnan(got[[1, 2]]).all()
+    # integer durations take one packed sort (here in steps of 10**9, as whole seconds in
+    # nanoseconds); floats, and integers too wide to pack (d * 2**58 + 1), a lexsort
+    for scale, shift, dtype in ((10**9, 0, np.int64), (1, 0, np.float64), (2**58, 1, np.int64)):
+        wide = np.array(durations, dtype=np.int64) * scale + shift
+        got = _kernels.km_median(np.array(groups)[order], wide[order].astype(dtype),
+                                 np.array(events)[order], 4) / scale
+        assert got[[0, 3]].tolist() == [9.0, 1.0]
+        assert np.isnan(got[[1, 2]]).all()
     # the plain-Python product agrees on the same items
     assert km_median_reference(durations[:9], events[:9]) == 9.0
     assert math.isnan(km_median_reference(durations[9:12], events[9:12]))

@@ -129,10 +129,10 @@ def _ego_code(conv: Conversation, ego: Any) -> int | None:
             "export in with em.merge"
         )
     code = int(account_codes(conv.enc.ids, [ego])[0])
-    if code < 0 and coverage is None and len(conv.enc.ids):
+    if code < 0 and coverage is None and not conv.empty:
         raise InvalidArgumentError(
-            f"ego={ego!r} appears in no table; give the id of an account of the data (ids "
-            f"are compared as they are, e.g. {conv.enc.ids[0]!r})"
+            f"ego={ego!r} appears in no table; give the id of an account of the data (an "
+            "integer id may be given as an int or as its decimal text)"
         )
     return code
 
@@ -372,7 +372,8 @@ def relationships(
     include_direct = check_bool(include_direct, "include_direct")
     weight = tie_weights(weights)
     as_of_ns = _instant(as_of, "as_of")
-    conv = prepare_conversation(follows, posts, interactions, function="relationships")
+    conv = prepare_conversation(follows, posts, interactions, function="relationships",
+                                around=ego)
     ego_code = _ego_code(conv, ego)
     ids, known = conv.enc.ids, conv.known
     if ego_code is not None and ego_code < 0:
@@ -542,7 +543,7 @@ def _answers(log: _kernels.PairLog, in_window: np.ndarray, horizon: int, n_rows:
         out[name] = (
             np.bincount(row[chosen], minlength=n_rows),
             np.bincount(row[done], minlength=n_rows),
-            _kernels.group_median(row[done], latency[done] / HOUR_NS, n_rows),
+            _kernels.group_median(row[done], latency[done], n_rows) / HOUR_NS,
         )
     return out
 

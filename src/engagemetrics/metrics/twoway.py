@@ -187,6 +187,7 @@ class Conversation(NamedTuple):
     thread_ids: pd.DataFrame | None  # post_id, parent_id, root_id of the same rows
     ledger: pd.DataFrame | None
     observed_until: int | None  # the export date, else the last time in the data (ns)
+    empty: bool  # the tables held no row at all (before any narrowing to one account)
 
 
 def _followed_at(follows: pd.DataFrame, kept: int) -> np.ndarray:
@@ -211,21 +212,50 @@ def _thread_ids(posts: pd.DataFrame, kept: int) -> pd.DataFrame | None:
     return table[["post_id", "parent_id", "root_id"]].reset_index(drop=True)
 
 
-def _last_time(enc: Encoded) -> int | None:
-    stamps = [t.ns for t in (enc.posts, enc.interactions) if t is not None and t.ns.shape[0]]
-    found = [int(s[s != NAT].max()) for s in stamps if (s != NAT).any()]
-    return max(found) if found else None
+def _last_time(*frames: pd.DataFrame | None) -> int | None:
+    found = [frame["created_at"].max() for frame in frames if frame is not None and len(frame)]
+    found = [t for t in found if not pd.isna(t)]
+    return int(max(found).value) if found else None
+
+
+def _is_account(column: pd.Series, account: Any) -> np.ndarray | None:
+    """Where ``column`` holds ``account`` (integer ids match decimal text and the other way
+    round); None when it cannot (a text id against integer ids)."""
+    value: Any = account
+    if pd.api.types.is_integer_dtype(column.dtype):
+        if isinstance(account, str):
+            if not account.lstrip("-").isdigit():
+                return None
+            value = int(account)
+    else:
+        value = str(account)
+    return np.asarray((column == value).to_numpy(dtype=bool, na_value=False))
+
+
+def _around(frame: pd.DataFrame | None, columns: tuple[str, str], account: Any
+            ) -> tuple[pd.DataFrame | None, np.ndarray | None]:
+    """The rows of ``frame`` that involve ``account`` (in either column), and their mask."""
+    if frame is None:
+        return None, None
+    first, second = (_is_account(frame[c], account) for c in columns)
+    if first is None or second is None:
+        return frame, None
+    mask = first | second
+    return frame[mask], mask
 
 
 def prepare_conversation(
-    follows: Any, posts: Any, interactions: Any, *, function: str, threads: bool = False
+    follows: Any, posts: Any, interactions: Any, *, function: str, threads: bool = False,
+    around: Any = None,
 ) -> Conversation:
     """Take the inputs apart, validate them and encode every id once.
 
     ``follows`` may be an :class:`~engagemetrics.Archive` (then alone), a
     :class:`~engagemetrics.FollowGraph`, a pandas table or None. Frames of other engines
     raise :class:`~engagemetrics.UnsupportedBackendError`. With ``threads``, the posts' ids
-    and parent authors are kept for the thread measures.
+    and parent authors are kept for the thread measures. With ``around`` (an account, or
+    None for the archive's owner), only the follows, posts and interactions that involve
+    that account are encoded: one account's relationships need no other.
     """
     graph = follows if isinstance(follows, FollowGraph) else None
     inputs = take_inputs(None if graph is not None else follows, posts, interactions,
@@ -250,6 +280,21 @@ def prepare_conversation(
         followed_at = _followed_at(inputs.follows, len(table))
     post_frame = None if inputs.posts is None else posts_frame(inputs.posts)
     act_frame = None if inputs.interactions is None else interactions_frame(inputs.interactions)
+    empty = not any(len(x) for x in (*extra[:1], post_frame, act_frame) if x is not None)
+    observed = None if exported_at is None else int(exported_at.value)
+    if observed is None:
+        observed = _last_time(post_frame, act_frame)
+    if around is None and graph is None:
+        around = inputs.ego
+    if around is not None and not threads:
+        act_frame, _ = _around(act_frame, ("actor", "target"), around)
+        post_frame, _ = _around(post_frame, ("author", "parent_author"), around)
+        if extra and followed_at is not None:
+            _, mask = _around(pd.DataFrame({"source": extra[0], "target": extra[1]}),
+                              ("source", "target"), around)
+            if mask is not None:
+                extra = [extra[0][mask], extra[1][mask]]
+                followed_at = followed_at[mask]
     keep_threads = threads and post_frame is not None
     if keep_threads:
         assert post_frame is not None
@@ -264,9 +309,6 @@ def prepare_conversation(
         assert post_frame is not None
         parent_author = enc.extra[-1]
         thread_ids = _thread_ids(inputs.posts, len(post_frame))
-    observed = None if exported_at is None else int(exported_at.value)
-    if observed is None:
-        observed = _last_time(enc)
     absent: dict[str, str] = {}
     if followed_at is None:
         absent["following"] = absent["followers"] = _NO_FOLLOWS
@@ -276,7 +318,7 @@ def prepare_conversation(
             absent["interactions_made"] = absent["interactions_received"] = _NO_LOG
     return Conversation(
         enc, known_parts(coverage, enc.ids, absent), inputs.ego if graph is None else graph.ego,
-        follow_codes, post_frame, parent_author, thread_ids, ledger, observed,
+        follow_codes, post_frame, parent_author, thread_ids, ledger, observed, empty,
     )
 
 
@@ -531,15 +573,16 @@ def two_way_metrics(
     reply_item = events.item & (events.kind == _REPLY)
     back = reply_item & (events.latency >= 0)
     answered = events.item & (events.latency >= 0)
-    hours = events.latency / HOUR_NS
+    latency = events.latency
     arrays: dict[str, np.ndarray] = {
         "replies": np.bincount(events.actor[reply_item], minlength=n),
         "replied_back": np.bincount(events.actor[back], minlength=n),
-        "reply_back_hours_median": _kernels.group_median(events.actor[back], hours[back], n),
+        "reply_back_hours_median": _kernels.group_median(events.actor[back], latency[back], n)
+        / HOUR_NS,
         "addressed": np.bincount(events.target[events.item], minlength=n),
         "answered": np.bincount(events.target[answered], minlength=n),
         "answer_hours_median": _kernels.group_median(events.target[answered],
-                                                     hours[answered], n),
+                                                     latency[answered], n) / HOUR_NS,
     }
     arrays["reply_back_rate"] = _ratio(arrays["replied_back"], arrays["replies"])
     arrays["answer_rate"] = _ratio(arrays["answered"], arrays["addressed"])
