@@ -419,8 +419,9 @@ def write(runs: list[dict[str, Any]], meta: dict[str, Any], out: Path) -> None:
         "direction, first and last exchange, reply-back and answer rates with their median "
         "latencies, the tie-strength components. The pandas peer computes the per-pair counts "
         "only (one `groupby` and an `unstack`): the part a group-by can give. Ours sorts the "
-        "pair events once (by pair, then time: one stable sort when the log is in time "
-        "order) and reads everything from that order.",
+        "pair events once by (pair, time) (a log in time order: one plain sort of packed "
+        "pair-and-position keys) and reads everything from that order; medians and "
+        "Kaplan-Meier medians sort packed (group, latency) keys.",
         "- `work` is the memory the call needs beyond its input; the pair table itself holds "
         "about 260 bytes a row (34 columns).",
         f"- every worker runs under a {MEMORY_CAP / GIB:.0f} GiB cap on its address space, so "
