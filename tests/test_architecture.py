@@ -42,6 +42,8 @@ METRIC_LAYERS = {
     # change over time (snapshots, cohorts, engagement lift): reads the period convention
     "change": 5,
 }
+# relationships and two-way conversations (issue 9, part A)
+METRIC_LAYERS.update({"twoway": 4, "relationships": 4})
 
 
 def _modules() -> dict[str, Path]:

@@ -258,6 +258,47 @@ def _check_follow_back(rows: list[tuple[str, str]]) -> Callable[[Any], None]:
     return check
 
 
+# --------------------------------------------------------------------------- relationships
+# Relationships and two-way conversations (issue 9, part A): the documented columns and
+# dtypes, written out here. On the timeline, ann's counterparts are bob and cat (mutual),
+# eve (ann follows her) and dan (ann mentions him in p5); gus only in a direct message.
+REL_COLS = [
+    "i_follow", "follows_me", "follow_state", "i_followed_at", "they_followed_at",
+    *(f"{k}_{side}" for k in ("replies", "mentions", "reposts", "quotes", "likes")
+      for side in ("to", "from")),
+    "engagement_to", "engagement_from", "exchanges", "engagement_to_ever",
+    "engagement_from_ever", "first_exchange", "last_exchange", "days_since_last",
+    "reply_back_rate", "reply_back_hours", "answer_rate", "answer_hours", "frequency",
+    "recency", "duration", "balance", "kinds", "mutual_follow", "tie_strength",
+]
+REL_DTYPES = {
+    **{c: "Int64" for c in REL_COLS if c.endswith(("_to", "_from", "_ever"))},
+    "exchanges": "Int64", "i_follow": "boolean", "follows_me": "boolean",
+    "follow_state": "category",
+    **{c: "datetime64[ns, UTC]" for c in ("i_followed_at", "they_followed_at",
+                                           "first_exchange", "last_exchange")},
+}
+TWO_WAY_COLS = ["replies", "replied_back", "reply_back_rate", "reply_back_hours_median",
+                "addressed", "answered", "answer_rate", "answer_hours_median",
+                "answer_hours_km_median", "threads_joined", "mean_depth", "max_depth", "turns"]
+TWO_WAY_COUNTS = {"replies", "replied_back", "addressed", "answered", "threads_joined",
+                  "max_depth"}
+QUADRANT_NAMES = ["engaged_mutuals", "silent_mutuals", "one_sided_outreach",
+                  "unfollowed_engagers"]
+
+
+def _relationship_frame(rows: list[tuple[str, str]]) -> Callable[[Any], None]:
+    def check(x: Any) -> None:
+        assert isinstance(x, pd.DataFrame) and x.columns.tolist() == REL_COLS
+        assert list(x.index.names) == ["account", "counterpart"]
+        assert x.index.tolist() == rows
+        assert x.index.is_monotonic_increasing and x.index.is_unique
+        for column in REL_COLS:
+            assert str(x[column].dtype) == REL_DTYPES.get(column, "float64"), column
+
+    return check
+
+
 def _check_cohorts(sizes: list[int]) -> Callable[[Any], None]:
     def check(x: Any) -> None:
         assert isinstance(x, pd.DataFrame)
@@ -265,6 +306,17 @@ def _check_cohorts(sizes: list[int]) -> Callable[[Any], None]:
         assert list(x.index.names) == ["cohort", "snapshot"]
         assert [str(x[c].dtype) for c in x.columns] == ["Int64", "Int64", "float64"]
         assert x["followers"].tolist() == sizes
+
+    return check
+
+
+def _two_way_frame(rows: list[str]) -> Callable[[Any], None]:
+    def check(x: Any) -> None:
+        assert isinstance(x, pd.DataFrame) and x.columns.tolist() == TWO_WAY_COLS
+        assert x.index.name == "account" and x.index.tolist() == rows
+        for column in TWO_WAY_COLS:
+            assert str(x[column].dtype) == ("Int64" if column in TWO_WAY_COUNTS else
+                                            "float64"), column
 
     return check
 
@@ -284,6 +336,19 @@ def _check_lift(accounts: list[int], followed: list[int], difference: float | No
             assert math.isnan(lift.difference) and "difference" in lift.unknown
         else:
             assert lift.difference == pytest.approx(difference)
+
+    return check
+
+
+def _quadrants(accounts: list[Any], counterparts: int) -> Callable[[Any], None]:
+    def check(x: Any) -> None:
+        assert isinstance(x, em.Quadrants) and x.counterparts == counterparts
+        assert x.summary.index.tolist() == QUADRANT_NAMES
+        assert x.summary.columns.tolist() == ["accounts", "at_least", "share", "definition",
+                                              "unknown"]
+        assert str(x.summary["accounts"].dtype) == "Int64"
+        assert x.summary["accounts"].tolist() == accounts
+        assert list(x.members) == QUADRANT_NAMES
 
     return check
 
@@ -309,6 +374,34 @@ SPECS += [
     # followed at the end: bob. Engaged 1/2, not engaged 0/1.
     Spec("engagement_lift", lambda t: em.engagement_lift(*_pair(t)), None, "follows", "target",
          _check_lift([2, 1], [1, 0], 0.5), _check_lift([0, 0], [0, 0], None)),
+]
+
+
+def _ann_relationships(t: dict[str, Any]) -> Any:
+    return em.relationships(t["follows"], t["posts"], interactions=t["interactions"], ego="ann")
+
+
+ANN_COUNTERPARTS = [("ann", "bob"), ("ann", "cat"), ("ann", "dan"), ("ann", "eve")]
+SPECS += [
+    Spec("relationships", _ann_relationships, em.relationships, "posts", "author",
+         _relationship_frame(ANN_COUNTERPARTS), _relationship_frame([]),
+         on_graph=lambda g: em.relationships(g, archive().posts,
+                                             interactions=archive().interactions, ego="ann")),
+    # bob and cat: mutual, engaged; eve: ann follows her, engaged her not; dan: ann
+    # mentioned him (p5), he never engaged her and does not follow her
+    Spec("quadrants", lambda t: em.quadrants(_ann_relationships(t)), None, "posts", "author",
+         _quadrants([2, 0, 1, 0], 4), _quadrants([0, 0, 0, 0], 0)),
+    # no exchange within 90 days of the last time in the data (2026-07-01) but with bob (b3,
+    # 2026-06-30): cat (last c1/p5 in January), dan (p5)
+    Spec("dormant", lambda t: em.dormant(_ann_relationships(t)),
+         lambda a: em.dormant(em.relationships(a)), "posts", "kind",
+         _relationship_frame([("ann", "cat"), ("ann", "dan")]), _relationship_frame([])),
+    Spec("two_way_metrics",
+         lambda t: em.two_way_metrics(t["follows"], t["posts"], interactions=t["interactions"]),
+         em.two_way_metrics, "interactions", "actor",
+         _two_way_frame([*FOLLOW_ACCOUNTS, "fay", "gus"]), _two_way_frame([]),
+         on_graph=lambda g: em.two_way_metrics(g, archive().posts,
+                                               interactions=archive().interactions)),
 ]
 
 EMPTY_CALLS = {

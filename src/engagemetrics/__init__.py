@@ -82,6 +82,13 @@ _LAZY = {
     "follower_cohorts": "engagemetrics.metrics.change",
     "engagement_lift": "engagemetrics.metrics.change",
     "Lift": "engagemetrics.metrics.change",
+    # relationships and two-way conversations
+    "relationships": "engagemetrics.metrics.relationships",
+    "quadrants": "engagemetrics.metrics.relationships",
+    "dormant": "engagemetrics.metrics.relationships",
+    "Quadrants": "engagemetrics.metrics.relationships",
+    "TIE_WEIGHTS": "engagemetrics.metrics.relationships",
+    "two_way_metrics": "engagemetrics.metrics.twoway",
 }
 _SUBMODULES = {
     "coverage", "datasets", "derive", "exceptions", "io", "ledger", "metrics", "plotting", "schema"
@@ -170,4 +177,14 @@ if TYPE_CHECKING:  # pragma: no cover
         reciprocity,
         reciprocity_rho,
     )
+
+    # relationships and two-way conversations (issue 9, part A)
+    from .metrics.relationships import (  # noqa: F401
+        TIE_WEIGHTS,
+        Quadrants,
+        dormant,
+        quadrants,
+        relationships,
+    )
+    from .metrics.twoway import two_way_metrics  # noqa: F401
     from .report import Audit, audit  # noqa: F401

@@ -295,3 +295,124 @@ LIFT_OUTCOME: Mapping[str, str] = MappingProxyType(
         "follow dates": "followed = a follower edge dated in [{start}, {end})",
     }
 )
+
+# =========================================================================== relationships
+# Issue 9, part A: the per-counterpart table, tie strength, quadrants, two-way conversations
+# (docs/definitions.md, "Relationships" and "Two-way conversations"). Kept apart from the
+# definitions above so that the families of other issues append beside it.
+
+#: The interaction kind each pair of ``{k}_to`` / ``{k}_from`` columns counts.
+RELATIONSHIP_KINDS: Mapping[str, str] = MappingProxyType(
+    {
+        "replies": "reply",
+        "mentions": "mention",
+        "reposts": "repost",
+        "quotes": "quote",
+        "likes": "like",
+    }
+)
+#: The states of ``follow_state``, in the order of its categories.
+FOLLOW_STATES = ("mutual", "follows_me", "i_follow", "none", "unknown")
+#: The default weights of the tie-strength components (a documented convention, not a fitted
+#: model); ``engagemetrics.TIE_WEIGHTS``.
+TIE_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {
+        "frequency": 0.30,
+        "recency": 0.20,
+        "duration": 0.15,
+        "balance": 0.15,
+        "kinds": 0.10,
+        "mutual_follow": 0.10,
+    }
+)
+#: ``frequency = e / (e + FREQUENCY_HALF)``: half-saturation at 10 engagement interactions.
+FREQUENCY_HALF = 10.0
+#: ``recency = 0.5 ** (days_since_last / RECENCY_HALF_LIFE_DAYS)``.
+RECENCY_HALF_LIFE_DAYS = 90.0
+#: ``duration = min(1, days between the first and last exchange / DURATION_FULL_DAYS)``.
+DURATION_FULL_DAYS = 365.0
+#: The default horizon of a reply back or an answer.
+DEFAULT_HORIZON = "7D"
+
+RELATIONSHIP_COLUMNS = (
+    "i_follow",
+    "follows_me",
+    "follow_state",
+    "i_followed_at",
+    "they_followed_at",
+    *(f"{k}_{side}" for k in RELATIONSHIP_KINDS for side in ("to", "from")),
+    "engagement_to",
+    "engagement_from",
+    "exchanges",
+    "engagement_to_ever",
+    "engagement_from_ever",
+    "first_exchange",
+    "last_exchange",
+    "days_since_last",
+    "reply_back_rate",
+    "reply_back_hours",
+    "answer_rate",
+    "answer_hours",
+    *TIE_WEIGHTS,
+    "tie_strength",
+)
+#: The pandas dtype of every relationship column.
+RELATIONSHIP_DTYPES: Mapping[str, str] = MappingProxyType(
+    {
+        **{c: "boolean" for c in ("i_follow", "follows_me")},
+        "follow_state": "category",
+        **{c: "datetime64[ns, UTC]" for c in ("i_followed_at", "they_followed_at",
+                                               "first_exchange", "last_exchange")},
+        **{c: "Int64" for c in RELATIONSHIP_COLUMNS if c.endswith(("_to", "_from", "_ever"))},
+        "exchanges": "Int64",
+        **{c: "float64" for c in ("days_since_last", "reply_back_rate", "reply_back_hours",
+                                   "answer_rate", "answer_hours", *TIE_WEIGHTS,
+                                   "tie_strength")},
+    }
+)
+#: The columns that count or time interactions in each direction of a pair.
+TO_COLUMNS = (*(f"{k}_to" for k in RELATIONSHIP_KINDS), "engagement_to", "engagement_to_ever")
+FROM_COLUMNS = (
+    *(f"{k}_from" for k in RELATIONSHIP_KINDS), "engagement_from", "engagement_from_ever",
+    "exchanges", "reply_back_rate", "reply_back_hours", "answer_rate", "answer_hours",
+    "balance",
+)
+
+#: The quadrants of an ego's relationships, each with its definition.
+QUADRANTS: Mapping[str, str] = MappingProxyType(
+    {
+        "engaged_mutuals": "mutual follow, at least one exchange in the window",
+        "silent_mutuals": "mutual follow, no exchange in the window",
+        "one_sided_outreach": (
+            "the account engaged them in the window, they never engaged the account and do "
+            "not follow it"
+        ),
+        "unfollowed_engagers": "they engaged the account in the window, it does not follow them",
+    }
+)
+
+#: The columns of the per-account two-way table, each with its dtype.
+TWO_WAY_DTYPES: Mapping[str, str] = MappingProxyType(
+    {
+        "replies": "Int64",
+        "replied_back": "Int64",
+        "reply_back_rate": "float64",
+        "reply_back_hours_median": "float64",
+        "addressed": "Int64",
+        "answered": "Int64",
+        "answer_rate": "float64",
+        "answer_hours_median": "float64",
+        "answer_hours_km_median": "float64",
+        "threads_joined": "Int64",
+        "mean_depth": "float64",
+        "max_depth": "Int64",
+        "turns": "float64",
+    }
+)
+TWO_WAY_COLUMNS = tuple(TWO_WAY_DTYPES)
+#: Two-way columns by what they need: the account's replies; the answers of those it replied
+#: to; what others addressed to it (and its answers); the threads of the post log.
+TWO_WAY_REPLY_BACK = ("replied_back", "reply_back_rate", "reply_back_hours_median")
+TWO_WAY_ANSWER = ("addressed", "answered", "answer_rate", "answer_hours_median",
+                  "answer_hours_km_median")
+TWO_WAY_THREADS = ("threads_joined", "mean_depth", "max_depth", "turns")
