@@ -42,7 +42,8 @@ def _table(header_start: str) -> list[dict[str, str]]:
     for line in lines[at + 2:]:
         if not line.startswith("|"):
             break
-        rows.append(dict(zip(cells, (c.strip() for c in line.strip("|").split("|")))))
+        values = [c.strip() for c in line.strip("|").split("|")]
+        rows.append(dict(zip(cells, values, strict=True)))
     return rows
 
 
