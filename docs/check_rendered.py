@@ -70,7 +70,9 @@ def _parse(path: Path) -> _Page:
 def broken_links(root: Path) -> list[str]:
     """Every internal href/src of the pages under ``root`` that names no file or no anchor."""
     root = root.resolve()
-    pages = {path: _parse(path) for path in sorted(root.rglob("*.html"))}
+    # _static holds the theme's files (templates among them), not pages of the documentation.
+    pages = {path: _parse(path) for path in sorted(root.rglob("*.html"))
+             if "_static" not in path.relative_to(root).parts}
     problems = []
     for path, page in pages.items():
         for attribute, value in page.refs:
@@ -163,7 +165,7 @@ def main(argv: list[str]) -> int:
         problems += missing_plots(root, Path(__file__).resolve().parent / "_notebooks", browser)
     for problem in problems:
         print(problem, file=sys.stderr)
-    pages = len(list(root.rglob("*.html")))
+    pages = len([p for p in root.rglob("*.html") if "_static" not in p.relative_to(root).parts])
     print(f"{pages} pages checked: {len(problems)} problem(s)", file=sys.stderr)
     return 1 if problems else 0
 
