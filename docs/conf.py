@@ -1,7 +1,8 @@
 """Sphinx configuration. Built in CI with warnings as errors.
 
 The example notebooks live in the repository's notebooks/ folder; they are copied into
-docs/_notebooks at each build and executed there by myst-nb, so the pages show their plots.
+docs/_notebooks at each build (their links to the docs rewritten for that place) and executed
+there by myst-nb, so the pages show their plots.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ _HERE = Path(__file__).resolve().parent
 shutil.rmtree(_HERE / "_notebooks", ignore_errors=True)
 shutil.copytree(_HERE.parent / "notebooks", _HERE / "_notebooks",
                 ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+# The notebooks link the docs as seen from notebooks/ ("../docs/definitions.md#..."), which
+# works on GitHub and in Jupyter; from docs/_notebooks the same pages are one level up.
+for _notebook in (_HERE / "_notebooks").glob("*.ipynb"):
+    _notebook.write_text(_notebook.read_text().replace("](../docs/", "](../"))
 
 project = "engagemetrics"
 author = "engagemetrics developers"
