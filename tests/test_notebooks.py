@@ -77,3 +77,34 @@ def test_notebook_runs(path, tmp_path):
         if out.get("output_type") == "error"
     ]
     assert not errors
+
+
+def test_the_audit_notebook_runs_on_an_export_given_in_its_parameters_cell(tmp_path):
+    """What papermill does with ``-p EXPORT ...``: the cell tagged "parameters" is followed by
+    one that sets the values; the notebook then audits that export, not the demo."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    import engagemetrics as em
+
+    path = ROOT / "notebooks" / "04_quarterly_audit.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and nb.cells[tagged[0]].cell_type == "code"
+    assert all(c.cell_type == "markdown" for c in nb.cells[: tagged[0]])  # the first code cell
+    for name in ("EXPORT", "PERIOD", "PREVIOUS"):
+        assert re.search(rf"^{name} = None\b", nb.cells[tagged[0]].source, re.MULTILINE), name
+    export = em.datasets.demo_export("bluesky", tmp_path / "export")
+    injected = nbformat.v4.new_code_cell(f'EXPORT = {str(export)!r}\nPERIOD = "2025Q3"')
+    nb.cells.insert(tagged[0] + 1, injected)
+    nbclient.NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    header = next(
+        out["data"]["text/plain"]
+        for cell in nb.cells
+        if cell.cell_type == "code" and cell.source.rstrip().endswith("report.header")
+        for out in cell.outputs
+        if out.get("output_type") == "execute_result"
+    )
+    assert "'platform': 'bluesky'" in header and "'period': '2025Q3'" in header
+    assert "'demo': False" in header
