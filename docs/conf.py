@@ -1,8 +1,10 @@
 """Sphinx configuration. Built in CI with warnings as errors.
 
 The example notebooks live in the repository's notebooks/ folder; they are copied into
-docs/_notebooks at each build (their links to the docs rewritten for that place) and executed
-there by myst-nb, so the pages show their plots.
+docs/_notebooks at each build and executed there by myst-nb, so the pages show their plots.
+A notebook links a documentation page as ``../docs/definitions.md#...`` (the path that works
+from notebooks/, on GitHub or in Jupyter); the copy says ``../definitions.md#...``, the same
+page seen from docs/_notebooks.
 """
 
 from __future__ import annotations
@@ -14,12 +16,10 @@ import engagemetrics
 
 _HERE = Path(__file__).resolve().parent
 shutil.rmtree(_HERE / "_notebooks", ignore_errors=True)
-shutil.copytree(_HERE.parent / "notebooks", _HERE / "_notebooks",
-                ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-# The notebooks link the docs as seen from notebooks/ ("../docs/definitions.md#..."), which
-# works on GitHub and in Jupyter; from docs/_notebooks the same pages are one level up.
-for _notebook in (_HERE / "_notebooks").glob("*.ipynb"):
-    _notebook.write_text(_notebook.read_text().replace("](../docs/", "](../"))
+(_HERE / "_notebooks").mkdir()
+for _notebook in sorted((_HERE.parent / "notebooks").glob("*.ipynb")):
+    _text = _notebook.read_text(encoding="utf-8").replace("](../docs/", "](../")
+    (_HERE / "_notebooks" / _notebook.name).write_text(_text, encoding="utf-8")
 
 project = "engagemetrics"
 author = "engagemetrics developers"
