@@ -53,7 +53,6 @@ nb_execution_show_tb = True
 
 intersphinx_mapping = {}
 nitpicky = False
-suppress_warnings = ["myst.xref_missing"]
 
 html_theme = "pydata_sphinx_theme"
 html_title = "engagemetrics"
