@@ -85,3 +85,21 @@ def test_interactions_received_become_known():
     # bob -> cat is not addressed to her; alice -> alice is herself
     assert ledger.loc["not addressed to the owner by another account (not added)",
                       "count"] == 2
+
+
+def test_interactions_received_twice_are_added_once():
+    received = pd.DataFrame({
+        "actor": ["bob", "cat"], "target": ["alice", "alice"], "kind": ["reply", "mention"],
+        "created_at": ["2026-01-03", "2026-01-04"],
+    })
+    once = alice().with_interactions(received)
+    # the same dump again, plus one new mention from dan: only dan's row is new
+    again = pd.concat([received, pd.DataFrame({
+        "actor": ["dan"], "target": ["alice"], "kind": ["mention"],
+        "created_at": ["2026-01-05"]})], ignore_index=True)
+    twice = once.with_interactions(again)
+    assert len(twice.interactions) == len(once.interactions) + 1
+    row = em.ego_metrics(twice).iloc[0]
+    assert (row["replies_received"], row["mentions_received"]) == (1, 2)
+    ledger = twice.ledger.set_index("reason")
+    assert ledger.loc["already in the archive (not added again)", "count"] == 2

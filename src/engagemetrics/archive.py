@@ -405,7 +405,8 @@ class Archive:
         received : pandas.DataFrame
             An interactions table (``actor``, ``target``, ``kind``, ``created_at``; see
             :func:`engagemetrics.schema.interactions_table`). Rows addressed to the owner by
-            another account are added; any other row is counted in the ledger and left out.
+            another account are added; any other row, and any row the archive already holds
+            (same actor, target, kind, time and post), is counted in the ledger and left out.
 
         Returns
         -------
@@ -440,9 +441,18 @@ class Archive:
         book.add("received interactions", "interaction",
                  "not addressed to the owner by another account (not added)",
                  int((~addressed).sum()))
-        interactions = pd.concat(
-            [self.interactions, table[addressed.to_numpy(dtype=bool)]], ignore_index=True
-        )
+        incoming = table[addressed.to_numpy(dtype=bool)]
+        # A row the archive already holds (the same actor, target, kind, time and post) is
+        # not added twice: a notifications dump often repeats what the export derived.
+        keys = [c for c in ("actor", "target", "kind", "created_at", "post_id")
+                if c in incoming.columns and c in self.interactions.columns]
+        if len(incoming) and len(self.interactions):
+            held = pd.MultiIndex.from_frame(self.interactions[keys].astype(object))
+            repeated = pd.MultiIndex.from_frame(incoming[keys].astype(object)).isin(held)
+            book.add("received interactions", "interaction",
+                     "already in the archive (not added again)", int(repeated.sum()))
+            incoming = incoming[~repeated]
+        interactions = pd.concat([self.interactions, incoming], ignore_index=True)
         unknown: dict[str, str | None] = {part: self.coverage.unknown.get(part) for part in PARTS}
         unknown["interactions_received"] = None
         return self.replace(interactions=interactions, unknown=unknown, ledger=book.to_frame())
