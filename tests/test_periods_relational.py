@@ -164,6 +164,12 @@ def test_changes_against_pandas_diff() -> None:
                                    err_msg=column)
 
 
+def test_changes_of_no_period() -> None:
+    q = em.ego_metrics(timeline(), freq="QE", changes=True, start="2030-01-01")
+    assert q.empty and "answer_rate_change" in q.columns
+    assert not any(c.endswith("_change") for c in q.attrs["unknown"])
+
+
 def test_changes_need_freq_and_a_bool() -> None:
     with pytest.raises(InvalidArgumentError, match="freq"):
         em.ego_metrics(timeline(), changes=True)

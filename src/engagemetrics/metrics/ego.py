@@ -281,11 +281,13 @@ def ego_metrics(
 def _with_changes(frame: pd.DataFrame, reasons: dict[str, str]) -> pd.DataFrame:
     """``<column>_change`` for every numeric column: the row minus the row before."""
     numeric = [c for c in frame.columns if c != "follow_basis"]
-    first = "no period" if frame.empty else str(frame.index[0])
+    first = str(frame.index[0]) if len(frame) else ""
     changed = {}
     for column in numeric:
         name = column + CHANGE_SUFFIX
         changed[name] = frame[column] - frame[column].shift(1)
+        if frame.empty:
+            continue
         why = [f"the first period ({first}) has no period before it"]
         if column in reasons and frame[column].isna().any():
             why.append(f"{column} is missing in this period or the one before: "
