@@ -142,7 +142,7 @@ def ego_metrics(
     NoEgoError
         If the archive has no ego (a platform dataset).
     InvalidArgumentError
-            For an empty window, a ``freq`` that is not one of the choices, ``changes=True``
+        For an empty window, a ``freq`` that is not one of the choices, ``changes=True``
         without ``freq``, a horizon that is not a positive time span, or an input that is
         not an Archive.
 
