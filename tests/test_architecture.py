@@ -44,6 +44,9 @@ METRIC_LAYERS = {
 }
 # relationships and two-way conversations (issue 9, part A)
 METRIC_LAYERS.update({"twoway": 4, "relationships": 4})
+# when an owner's follows were made: the one definition of a new follow, which change over
+# time and ego_metrics per period share (issue 9, per period)
+METRIC_LAYERS.update({"followdates": 4})
 
 
 def _modules() -> dict[str, Path]:

@@ -67,6 +67,13 @@ EGO_COLS = [
     "amplified_accounts",
     "self_reposts",
     "mentions",
+    # the owner's new follows and two-way conversation in the row's window (issue 9)
+    "new_followers",
+    "new_following",
+    "reply_back_rate",
+    "reply_back_hours_median",
+    "answer_rate",
+    "answer_hours_median",
 ]
 FLOAT_COLS = {
     *RATE_COLS,
@@ -76,6 +83,10 @@ FLOAT_COLS = {
     "followee_engagement",
     "outreach_gini",
     "outreach_entropy",
+    "reply_back_rate",
+    "reply_back_hours_median",
+    "answer_rate",
+    "answer_hours_median",
 }
 ACCOUNT_COLS = [*FOLLOW_COLS, *RATE_COLS, *POST_COLS, "followee_engagement"]
 FOLLOW_ACCOUNTS = ["ann", "bob", "cat", "dan", "eve"]

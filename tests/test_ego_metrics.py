@@ -22,6 +22,14 @@ EXTRA = [
     "self_reposts",
     "mentions",
 ]
+RELATIONAL = [
+    "new_followers",
+    "new_following",
+    "reply_back_rate",
+    "reply_back_hours_median",
+    "answer_rate",
+    "answer_hours_median",
+]
 # Follow snapshot of ann (loops="drop", multi="collapse"): see test_account_metrics.py.
 ANN_FOLLOW = {
     "followers": 2,
@@ -52,8 +60,9 @@ ANN_EXTRA = {
 def test_single_row_by_hand():
     m = ego_metrics(hand_archive())
     assert m.index.tolist() == ["ann"] and m.index.name == "account"
-    assert m.columns.tolist()[-8:-1] == EXTRA and m.columns[-1] == "follow_basis"
-    assert m.columns.tolist()[:-8] == em.account_metrics(hand_archive()).columns.tolist()
+    assert m.columns.tolist()[-14:-7] == EXTRA and m.columns[-1] == "follow_basis"
+    assert m.columns.tolist()[-7:-1] == RELATIONAL
+    assert m.columns.tolist()[:-14] == em.account_metrics(hand_archive()).columns.tolist()
     assert m["follow_basis"].tolist() == ["snapshot"]
     assert_row(
         m,

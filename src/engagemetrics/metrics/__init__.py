@@ -6,6 +6,7 @@ Modules import downward only, in this order:
 2. ``_prepare``: argument checks, input validation, id encoding, once at the door;
 3. ``_kernels`` (numpy), ``_frames`` (narwhals, for other engines), ``graph``
    (:class:`~engagemetrics.FollowGraph`) and ``_assemble`` (the output shape);
-4. ``reciprocity``, ``concentration``, ``conversation``, ``accounts``: the families;
-5. ``periods`` and ``ego``: per-period and per-owner assembly.
+4. ``reciprocity``, ``concentration``, ``conversation``, ``accounts``, ``twoway``,
+   ``relationships``, ``followdates``: the families;
+5. ``periods``, ``ego`` and ``change``: per-period, per-owner and over-time assembly.
 """

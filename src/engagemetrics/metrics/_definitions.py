@@ -182,8 +182,12 @@ _FLOAT_COLUMNS = frozenset(
 
 
 def is_count(column: str) -> bool:
-    """Whether ``column`` is a count (``Int64``) rather than a ratio (``float64``)."""
-    return column not in _FLOAT_COLUMNS
+    """Whether ``column`` is a count (``Int64``) rather than a ratio (``float64``); the
+    change of a column (``<column>_change``) has the column's type."""
+    if column.endswith(CHANGE_SUFFIX):
+        column = column[: -len(CHANGE_SUFFIX)]
+    # the ratios of ego_metrics' per-period section are defined at the end of this module
+    return column not in _FLOAT_COLUMNS and column not in EGO_TWO_WAY_COLUMNS
 
 
 # --------------------------------------------------------------------------- coverage
@@ -416,3 +420,23 @@ TWO_WAY_REPLY_BACK = ("replied_back", "reply_back_rate", "reply_back_hours_media
 TWO_WAY_ANSWER = ("addressed", "answered", "answer_rate", "answer_hours_median",
                   "answer_hours_km_median")
 TWO_WAY_THREADS = ("threads_joined", "mean_depth", "max_depth", "turns")
+
+# =========================================================================== ego per period
+# Issue 9, per period: the owner's new follows and two-way conversation in each period of
+# engagemetrics.ego_metrics, and the change from one period to the next (docs/definitions.md,
+# "Periods"). Each column is the number of follow_events / two_way_metrics of that name, for
+# the owner, in the row's window.
+__all__ += ["CHANGE_SUFFIX", "EGO_RELATIONAL_COLUMNS", "EGO_TWO_WAY_COLUMNS"]
+
+#: The two-way columns of an ego_metrics row (float64): those of two_way_metrics, for the owner.
+EGO_TWO_WAY_COLUMNS = (
+    "reply_back_rate",
+    "reply_back_hours_median",
+    "answer_rate",
+    "answer_hours_median",
+)
+#: The columns ego_metrics adds after EGO_EXTRA_COLUMNS: new follows, then two-way.
+EGO_RELATIONAL_COLUMNS = (*FOLLOW_EVENT_COLUMNS, *EGO_TWO_WAY_COLUMNS)
+#: ``ego_metrics(..., changes=True)`` adds ``<column>_change`` = the row's value minus the
+#: previous period's, for every numeric column (a ratio: the difference of the two ratios).
+CHANGE_SUFFIX = "_change"

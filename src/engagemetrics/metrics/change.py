@@ -30,7 +30,6 @@ from ._definitions import (
     ENGAGEMENT_KINDS,
     FOLLOW_BACK_COLUMNS,
     FOLLOW_EVENT_COLUMNS,
-    FOLLOW_EVENT_SIDES,
     FOLLOW_SIDES,
     FOLLOWED_FIRST,
     GONE_NEEDS,
@@ -55,6 +54,14 @@ from ._prepare import (
     ns,
     parse_freq,
     parse_window,
+)
+from .followdates import (
+    count_by_period,
+    earliest_codes,
+    follow_times,
+    new_follows,
+    owner_sides,
+    undated_reason,
 )
 from .periods import period_bounds, period_range
 
@@ -91,21 +98,6 @@ def _isin_sorted(values: np.ndarray, members: np.ndarray) -> np.ndarray:
 
 def _minus(values: np.ndarray, members: np.ndarray) -> np.ndarray:
     return values[~_isin_sorted(values, members)]
-
-
-def _earliest_codes(codes: np.ndarray, when: np.ndarray, n_codes: int
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct codes (below ``n_codes``), sorted, each with its earliest time (NAT when
-    none of its copies is dated): a scatter-minimum, no sort."""
-    keep = codes >= 0
-    codes, dated = codes[keep], np.where(when[keep] == NAT, _LATEST, when[keep])
-    first = np.full(n_codes, _LATEST, dtype=np.int64)
-    np.minimum.at(first, codes, dated)
-    present = np.zeros(n_codes, dtype=bool)
-    present[codes] = True
-    found = np.flatnonzero(present)
-    made = first[found]
-    return found, np.where(made == _LATEST, NAT, made)
 
 
 # =========================================================================== inputs
@@ -170,15 +162,6 @@ def _is(column: pd.Series, ego: Any) -> np.ndarray:
     return (column == ego).to_numpy(dtype=bool, na_value=False)
 
 
-def _follow_times(follows: pd.DataFrame) -> np.ndarray:
-    if "followed_at" not in follows.columns:
-        return np.full(len(follows), NAT, dtype=np.int64)
-    when = follows["followed_at"]
-    if when.dtype != schema.TIMESTAMP_DTYPE:
-        when = schema.to_timestamp(when, column="followed_at", table="follows")
-    return ns(when)
-
-
 def _encode_exports(
     exports: Sequence[tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None, Any]],
     needs: Sequence[_Need],
@@ -198,13 +181,12 @@ def _encode_exports(
     for (f, it, p, ego), need in zip(exports, needs, strict=True):
         schema.require_columns(f, "follows", ["source", "target"])
         plan: dict[str, Any] = {"ego": add(pd.Series([ego]))}
-        by, to = _is(f["source"], ego), _is(f["target"], ego)
-        when = _follow_times(f)
-        fol, ing = to & ~by, by & ~to
+        fol, ing = owner_sides(f, ego)
+        when = follow_times(f)
         plan["followers"] = (add(f["source"][fol]), when[fol])
         plan["following"] = (add(f["target"][ing]), when[ing])
         if need.others:
-            rest = ~(by | to)
+            rest = ~(_is(f["source"], ego) | _is(f["target"], ego))
             plan["others"] = (add(f["source"][rest]), add(f["target"][rest]))
         if need.acts and it is not None:
             schema.require_columns(it, "interactions",
@@ -232,7 +214,7 @@ def _encode_exports(
     empty = np.empty(0, dtype=np.int64)
     out = []
     for plan in plans:
-        sides = {s: _Side(*_earliest_codes(codes[plan[s][0]], plan[s][1], n))
+        sides = {s: _Side(*earliest_codes(codes[plan[s][0]], plan[s][1], n))
                  for s in FOLLOW_SIDES}
         others = (np.concatenate([codes[i] for i in plan["others"]]) if "others" in plan
                   else empty)
@@ -669,7 +651,7 @@ def _mutual_pairs(table: pd.DataFrame
     key = (np.minimum(source, target) * n + np.maximum(source, target)) * 2 + (source > target)
     order = np.argsort(key)
     key = key[order]
-    when = _follow_times(table)[keep][order]
+    when = follow_times(table)[keep][order]
     del source, target, order
     if key.shape[0] == 0:
         empty = np.empty(0, dtype=np.int64)
@@ -683,14 +665,6 @@ def _mutual_pairs(table: pd.DataFrame
     low_to_high = np.flatnonzero((key[1:] >> 1) == (key[:-1] >> 1))  # then high -> low
     pair = key[low_to_high] >> 1
     return ids, pair // n, pair % n, made[low_to_high], made[low_to_high + 1]
-
-
-def _undated(side: str, coverage: Coverage | None) -> str:
-    if coverage is None:
-        return (f"some of the {side} carry no follow date (followed_at is missing): when they "
-                "were made is unknown")
-    return (f"the {side} carry no follow dates (an export of this kind does not date them): "
-            "when they were made is unknown")
 
 
 def follow_events(
@@ -767,25 +741,12 @@ def follow_events(
     period = None if freq is None else parse_freq(freq)
     window = parse_window(start, end)
     f = _take_follows(follows, ego, "follow_events", need_ego=True)
-    ids, (x,) = _encode_exports([(f.table, None, None, f.ego)], [_Need()])
-    code = x.ego
     exported = None if f.exported_at is None else int(f.exported_at.value)
-
-    times: dict[str, np.ndarray] = {}
-    unknown: dict[str, str] = {}
-    for column in FOLLOW_EVENT_COLUMNS:
-        side = FOLLOW_EVENT_SIDES[column]
-        why = None if f.coverage is None else f.coverage.reason(side)
-        made = x.side(side).made
-        if why is None and (made == NAT).any():
-            why = _undated(side, f.coverage)
-        if why is not None:
-            unknown[column] = why
-        else:
-            times[column] = made[window.mask(made)]
+    found = new_follows(f.table, f.ego, f.coverage, window)
+    times, unknown = found.times, dict(found.unknown)
 
     if period is None:
-        index = ids[code : code + 1].rename("account")
+        index = found.account
         late = exported is not None and window.lo is not None and window.lo >= exported
         if late:
             assert f.exported_at is not None
@@ -804,10 +765,8 @@ def follow_events(
             if column in unknown:
                 data[column] = pd.array([pd.NA] * len(periods), dtype="Int64")
                 continue
-            t = times[column]
-            t = t[(t < stop) & (t >= (starts[0] if len(periods) else stop))]
-            slot = np.searchsorted(starts, t, side="right") - 1
-            data[column] = pd.array(np.bincount(slot, minlength=len(periods)), dtype="Int64")
+            data[column] = pd.array(count_by_period(times[column], starts, stop),
+                                    dtype="Int64")
         out = pd.DataFrame(data, index=pd.PeriodIndex(periods, freq=period, name="period"))
     out.attrs["unknown"] = unknown
     out.attrs["basis"] = _BASIS
@@ -924,7 +883,7 @@ def follow_back(follows: Any, *, ego: Any = None) -> pd.DataFrame:
         sides = {"i_followed_at": "following", "they_followed_at": "followers"}
         for column, side in sides.items():
             if (out[column].isna()).any():
-                unknown[column] = _undated(side if f.ego is not None else "follows",
+                unknown[column] = undated_reason(side if f.ego is not None else "follows",
                                            f.coverage)
         undated = unknown.get("i_followed_at") or unknown.get("they_followed_at")
         if undated is not None:
@@ -1428,7 +1387,7 @@ def _lift_dated(archive: Archive, window: Window, confidence: float,
     }
     members, made = a.followers
     if needs["universe"] is None and (made == NAT).any():
-        needs["universe"] = _undated("followers", archive.coverage)
+        needs["universe"] = undated_reason("followers", archive.coverage)
     seen = sorted_distinct(a.seen(include_direct))
     seen = seen[seen != a.ego]
     assert window.lo is not None

@@ -10,12 +10,18 @@ import pandas as pd
 from ..archive import Archive
 from ..exceptions import InvalidArgumentError
 from . import _kernels
+from ._assemble import OTHER_ACCOUNTS
 from ._definitions import (
     ACCOUNT_COLUMNS,
+    CHANGE_SUFFIX,
     CONVERSATION_COLUMNS,
+    DEFAULT_HORIZON,
     EGO_EXTRA_COLUMNS,
+    EGO_RELATIONAL_COLUMNS,
+    EGO_TWO_WAY_COLUMNS,
     FOLLOW_COLUMNS,
     FOLLOW_COUNT_COLUMNS,
+    FOLLOW_EVENT_COLUMNS,
     FOLLOW_RATES,
     LOOPS,
     MULTIS,
@@ -35,13 +41,23 @@ from ._prepare import (
     unknown_columns,
 )
 from .conversation import conversation_arrays, counts_from_posts, followee_engagement
+from .followdates import new_follows
 from .graph import FollowGraph
 from .periods import period_range, period_window
+from .twoway import (
+    Events,
+    account_codes,
+    conversation_events,
+    known_parts,
+    parse_horizon,
+    prepare_conversation,
+    reply_measures,
+)
 
 __all__ = ["EGO_COLUMNS", "ego_metrics"]
 
 #: The columns of :func:`ego_metrics`, in order.
-EGO_COLUMNS = (*ACCOUNT_COLUMNS, *EGO_EXTRA_COLUMNS, "follow_basis")
+EGO_COLUMNS = (*ACCOUNT_COLUMNS, *EGO_EXTRA_COLUMNS, *EGO_RELATIONAL_COLUMNS, "follow_basis")
 
 
 def ego_metrics(
@@ -53,6 +69,8 @@ def ego_metrics(
     include_direct: bool = False,
     loops: str = "drop",
     multi: str = "collapse",
+    horizon: Any = DEFAULT_HORIZON,
+    changes: bool = False,
 ) -> pd.DataFrame:
     """The archive owner's (ego's) relationship metrics, once or per calendar period.
 
@@ -71,6 +89,14 @@ def ego_metrics(
     loops, multi : str
         Conventions of the follow counts, as in :func:`engagemetrics.follow_counts`:
         self-follows dropped, duplicate edges collapsed by default.
+    horizon : str or timedelta
+        How long a reply back or an answer may take, as in
+        :func:`engagemetrics.two_way_metrics`. Default ``"7D"``.
+    changes : bool
+        Only with ``freq``: add ``<column>_change`` for every numeric column, the row's value
+        minus the previous period's (for a ratio, the difference of the two ratios, not a
+        percentage); missing in the first period and where either value is missing. Default
+        False. See Notes.
 
     Returns
     -------
@@ -84,18 +110,29 @@ def ego_metrics(
         :func:`engagemetrics.account_metrics` for the ego (``followers`` ...
         ``followee_engagement``), then:
 
-        ======================= ======= ==================================================
-        ``interlocutors``       Int64   distinct other accounts the ego replied to or
-                                        mentioned
-        ``outreach_gini``       float64 :func:`engagemetrics.gini` of the ego's reply
-                                        counts across the accounts replied to
-        ``outreach_entropy``    float64 :func:`engagemetrics.normalized_entropy` of the same
-        ``amplified``           Int64   reposts + quotes of other accounts' posts
-        ``amplified_accounts``  Int64   distinct accounts amplified
-        ``self_reposts``        Int64   reposts + quotes of the ego's own posts
-        ``mentions``            Int64   mention interactions to other accounts
-        ``follow_basis``        str     what the follow counts of the row are: see Notes
-        ======================= ======= ==================================================
+        =========================== ======= ==================================================
+        ``interlocutors``           Int64   distinct other accounts the ego replied to or
+                                            mentioned
+        ``outreach_gini``           float64 :func:`engagemetrics.gini` of the ego's reply
+                                            counts across the accounts replied to
+        ``outreach_entropy``        float64 :func:`engagemetrics.normalized_entropy` of the same
+        ``amplified``               Int64   reposts + quotes of other accounts' posts
+        ``amplified_accounts``      Int64   distinct accounts amplified
+        ``self_reposts``            Int64   reposts + quotes of the ego's own posts
+        ``mentions``                Int64   mention interactions to other accounts
+        ``new_followers``           Int64   accounts that started following the ego in the
+                                            row's window, from the follow dates, as
+                                            :func:`engagemetrics.follow_events` counts them
+        ``new_following``           Int64   accounts the ego started following, the same way
+        ``reply_back_rate``         float64 of the ego's replies in the window, the share
+                                            replied back within ``horizon``, as
+                                            :func:`engagemetrics.two_way_metrics` defines it
+        ``reply_back_hours_median`` float64 median hours to the reply back
+        ``answer_rate``             float64 of the replies and mentions addressed to the ego
+                                            in the window, the share it answered
+        ``answer_hours_median``     float64 median hours to its answer
+        ``follow_basis``            str     what the follow counts of the row are: see Notes
+        =========================== ======= ==================================================
 
         A value the export does not cover is missing (NA), and ``.attrs["unknown"]`` maps
         each such column to the reason.
@@ -105,7 +142,8 @@ def ego_metrics(
     NoEgoError
         If the archive has no ego (a platform dataset).
     InvalidArgumentError
-        For an empty window, a ``freq`` that is not one of the choices, or an input that is
+        For an empty window, a ``freq`` that is not one of the choices, ``changes=True``
+        without ``freq``, a horizon that is not a positive time span, or an input that is
         not an Archive.
 
     Notes
@@ -124,6 +162,20 @@ def ego_metrics(
     export); ``"unknown"`` (a past period when the follows carry no time: missing). A window
     that starts after the export date has its post and interaction columns missing: the
     export cannot hold them.
+
+    ``new_followers`` and ``new_following`` are missing where the follows of that side carry
+    no date (X, Mastodon) or the export lacks the side (a Bluesky repo has no follower list);
+    where they are dated, a row without a new follow has a measured 0. They count the follows
+    made in the row's window that were still there at the export (a lower bound). The
+    two-way columns are missing where the export holds one side of the conversation only
+    (an X archive alone has not the replies of others): see ``docs/definitions.md``, "Two-way
+    conversations".
+
+    With ``changes=True``, the change of a follow count between two past periods is the
+    change of two lower bounds: the follows made in the later period that were still there at
+    the export, never an unfollow. It is not a bound on the net change; the rows'
+    ``follow_basis`` says which counts are lower bounds, and ``docs/definitions.md``
+    ("Periods") says more.
 
     Examples
     --------
@@ -144,6 +196,19 @@ def ego_metrics(
     2026Q3        1        0              0          1     snapshot
     >>> ego_metrics(a)["outreach_gini"].tolist()  # one interlocutor: an equal split
     [0.0]
+
+    New follows from dated follows, and the change from the quarter before:
+
+    >>> dated = pd.DataFrame({"source": ["me", "me", "ann"], "target": ["ann", "bob", "me"],
+    ...     "followed_at": ["2026-01-10", "2026-04-02", "2026-04-03"]})
+    >>> b = em.Archive(follows=dated, posts=posts, ego="me", exported_at="2026-08-01")
+    >>> q = ego_metrics(b, freq="QE", changes=True)
+    >>> q[["new_following", "new_followers", "new_following_change", "replies_change"]]
+            new_following  new_followers  new_following_change  replies_change
+    period
+    2026Q1              1              0                  <NA>            <NA>
+    2026Q2              1              1                     0              -2
+    2026Q3              0              0                    -1               0
     """
     if not isinstance(archive, Archive):
         raise InvalidArgumentError(
@@ -156,7 +221,16 @@ def ego_metrics(
     check_choice("loops", loops, LOOPS)
     check_choice("multi", multi, MULTIS)
     period = None if freq is None else parse_freq(freq)
-    own = _Own(archive, ego, loops=loops, multi=multi, include_direct=include_direct)
+    horizon_ns = parse_horizon(horizon)
+    changes = check_bool(changes, "changes")
+    if changes and period is None:
+        raise InvalidArgumentError(
+            "ego_metrics(changes=True) gives the change from one period to the next, and "
+            "without freq= there is one row and no previous period; pass freq='QE' (or "
+            "'ME', 'YE', 'D')"
+        )
+    own = _Own(archive, ego, loops=loops, multi=multi, include_direct=include_direct,
+               window=window, horizon=horizon_ns)
     exported = None if archive.exported_at is None else int(archive.exported_at.value)
 
     unknown = unknown_columns(archive.coverage, EGO_COLUMNS)
@@ -182,6 +256,7 @@ def ego_metrics(
     frame = pd.DataFrame(rows, columns=list(EGO_COLUMNS), index=index)
     reasons = dict(own.reasons)  # follow counts missing in past periods, already NA there
     missing = dict(unknown)
+    missing.update(own.new.unknown)  # new follows of a side not covered or not dated
     if late:
         assert archive.exported_at is not None
         why = (
@@ -197,15 +272,35 @@ def ego_metrics(
         {c: ("Int64" if is_count(c) else "float64") for c in EGO_COLUMNS if c != "follow_basis"}
     )
     reasons.update(missing)
+    if changes:
+        frame = _with_changes(frame, reasons)
     frame.attrs["unknown"] = reasons
     return frame
+
+
+def _with_changes(frame: pd.DataFrame, reasons: dict[str, str]) -> pd.DataFrame:
+    """``<column>_change`` for every numeric column: the row minus the row before."""
+    numeric = [c for c in frame.columns if c != "follow_basis"]
+    first = str(frame.index[0]) if len(frame) else ""
+    changed = {}
+    for column in numeric:
+        name = column + CHANGE_SUFFIX
+        changed[name] = frame[column] - frame[column].shift(1)
+        if frame.empty:
+            continue
+        why = [f"the first period ({first}) has no period before it"]
+        if column in reasons and frame[column].isna().any():
+            why.append(f"{column} is missing in this period or the one before: "
+                       f"{reasons[column]}")
+        reasons[name] = "; ".join(why)
+    return pd.concat([frame, pd.DataFrame(changed, index=frame.index)], axis=1)
 
 
 class _Own:
     """The ego's part of an archive, encoded once for every window."""
 
     def __init__(self, archive: Archive, ego: str, *, loops: str, multi: str,
-                 include_direct: bool) -> None:
+                 include_direct: bool, window: Window, horizon: int) -> None:
         self.ego, self.loops, self.multi = ego, loops, multi
         self.include_direct = include_direct
         self.coverage = archive.coverage
@@ -229,6 +324,23 @@ class _Own:
         )
         self.reasons: dict[str, str] = {}
         self.exported_at = archive.exported_at
+        # the follows made in the window (follow_events' definition), cut per row below
+        self.new = new_follows(f, ego, archive.coverage, window)
+        # the replies and mentions between the ego and others, each with its answer's latency
+        # (two_way_metrics' definition), the items of each row picked by time below
+        self.horizon = horizon
+        self.conv = prepare_conversation(archive, None, None, function="ego_metrics")
+        self.events = conversation_events(self.conv.enc, window, horizon,
+                                          include_direct=include_direct)
+        self.two_way_code = int(account_codes(self.conv.enc.ids, [ego])[0])
+        if self.two_way_code < 0:  # the ego is in no table: no item, and what is known of it
+            only = pd.Index([ego])
+            self.conv = self.conv._replace(
+                enc=self.conv.enc._replace(ids=only),
+                known=known_parts(self.conv.known.coverage, only, self.conv.known.absent),
+            )
+            self.events = Events(*(values[:0] for values in self.events))
+            self.two_way_code = 0
 
     def _follow_counts(self, edges: pd.DataFrame) -> dict[str, Any]:
         graph = FollowGraph(edges)
@@ -310,5 +422,19 @@ class _Own:
         acts = _kernels.kept_interactions(self.enc, window, self.include_direct,
                                           include_self=True)
         row.update(_kernels.ego_extras(acts, self.code))
+        for column in FOLLOW_EVENT_COLUMNS:
+            times = self.new.times.get(column)
+            row[column] = pd.NA if times is None else int(window.mask(times).sum())
+        events = self.events
+        item = events.item & window.mask(events.ns)
+        arrays, missing, why = reply_measures(self.conv, events, item, self.horizon)
+        code = self.two_way_code
+        for column in EGO_TWO_WAY_COLUMNS:
+            if missing[column][code]:
+                row[column] = np.nan
+                self.reasons.setdefault(column, "; ".join(why.get(column, ()))
+                                        or OTHER_ACCOUNTS)
+            else:
+                row[column] = float(arrays[column][code])
         row["follow_basis"] = basis
         return row

@@ -50,6 +50,7 @@ __all__ = [
     "known_parts",
     "parse_horizon",
     "prepare_conversation",
+    "reply_measures",
     "two_way_metrics",
 ]
 
@@ -444,6 +445,72 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return out
 
 
+def _mark(missing: dict[str, np.ndarray], reasons: dict[str, list[str]], known: Known,
+          columns: tuple[str, ...], where: np.ndarray, why: str) -> None:
+    """Mark ``columns`` missing ``where``, with the reason (when an account of the export's
+    scope is concerned)."""
+    n = where.shape[0]
+    for column in columns:
+        missing[column] = missing.get(column, np.zeros(n, dtype=bool)) | where
+        if (where & known.covered).any() and why not in reasons.setdefault(column, []):
+            reasons[column].append(why)
+
+
+def reply_measures(conv: Conversation, events: Events, item: np.ndarray, horizon: int
+                   ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], dict[str, list[str]]]:
+    """The reply-back and answer columns of :func:`two_way_metrics` for the items ``item``
+    (a subset of ``events.item``: the replies and mentions of one window), per account code.
+
+    Returns the values, where each is missing (what the data does not cover), and the
+    reasons per column. Answers are looked for in all the data, so that one window's items
+    give the numbers :func:`two_way_metrics` gives for that window: ``ego_metrics`` per
+    period reads the same definition.
+    """
+    enc, known = conv.enc, conv.known
+    n = len(enc.ids)
+    reply_item = item & (events.kind == _REPLY)
+    back = reply_item & (events.latency >= 0)
+    answered = item & (events.latency >= 0)
+    latency = events.latency
+    arrays: dict[str, np.ndarray] = {
+        "replies": np.bincount(events.actor[reply_item], minlength=n),
+        "replied_back": np.bincount(events.actor[back], minlength=n),
+        "reply_back_hours_median": _kernels.group_median(events.actor[back], latency[back], n)
+        / HOUR_NS,
+        "addressed": np.bincount(events.target[item], minlength=n),
+        "answered": np.bincount(events.target[answered], minlength=n),
+        "answer_hours_median": _kernels.group_median(events.target[answered],
+                                                     latency[answered], n) / HOUR_NS,
+    }
+    arrays["reply_back_rate"] = _ratio(arrays["replied_back"], arrays["replies"])
+    arrays["answer_rate"] = _ratio(arrays["answered"], arrays["addressed"])
+    waited = events.latency[item]
+    observed = conv.observed_until if conv.observed_until is not None else 0
+    censored = np.clip(np.minimum(horizon, observed - events.ns[item]), 0, None)
+    arrays["answer_hours_km_median"] = _kernels.km_median(
+        events.target[item], np.where(waited >= 0, waited, censored), waited >= 0, n
+    ) / HOUR_NS
+
+    # What is known, per account: its replies need its interactions made; their answers the
+    # replies of everyone it replied to; what others addressed to it its interactions received.
+    missing: dict[str, np.ndarray] = {}
+    reasons: dict[str, list[str]] = {}
+
+    def unknown(columns: tuple[str, ...], where: np.ndarray, why: str) -> None:
+        _mark(missing, reasons, known, columns, where, why)
+
+    unknown(("replies",), ~known.made, known.reason("interactions_made"))
+    unknown(TWO_WAY_REPLY_BACK, ~known.made, known.reason("interactions_made"))
+    blind = reply_item & ~known.made[events.target] & ~known.received[events.actor]
+    unanswerable = np.bincount(events.actor[blind], minlength=n) > 0
+    unknown(TWO_WAY_REPLY_BACK, ~known.received & unanswerable,
+            "needs the replies of the accounts it replied to: "
+            + known.reason("interactions_received"))
+    unknown(TWO_WAY_ANSWER, ~known.received, known.reason("interactions_received"))
+    unknown(TWO_WAY_ANSWER[1:], ~known.made, known.reason("interactions_made"))
+    return arrays, missing, reasons
+
+
 def two_way_metrics(
     follows: Any = None,
     posts: Any = None,
@@ -570,49 +637,10 @@ def two_way_metrics(
     n = len(enc.ids)
 
     events = conversation_events(enc, window, horizon_ns, include_direct=include_direct)
-    reply_item = events.item & (events.kind == _REPLY)
-    back = reply_item & (events.latency >= 0)
-    answered = events.item & (events.latency >= 0)
-    latency = events.latency
-    arrays: dict[str, np.ndarray] = {
-        "replies": np.bincount(events.actor[reply_item], minlength=n),
-        "replied_back": np.bincount(events.actor[back], minlength=n),
-        "reply_back_hours_median": _kernels.group_median(events.actor[back], latency[back], n)
-        / HOUR_NS,
-        "addressed": np.bincount(events.target[events.item], minlength=n),
-        "answered": np.bincount(events.target[answered], minlength=n),
-        "answer_hours_median": _kernels.group_median(events.target[answered],
-                                                     latency[answered], n) / HOUR_NS,
-    }
-    arrays["reply_back_rate"] = _ratio(arrays["replied_back"], arrays["replies"])
-    arrays["answer_rate"] = _ratio(arrays["answered"], arrays["addressed"])
-    waited = events.latency[events.item]
-    observed = conv.observed_until if conv.observed_until is not None else 0
-    censored = np.clip(np.minimum(horizon_ns, observed - events.ns[events.item]), 0, None)
-    arrays["answer_hours_km_median"] = _kernels.km_median(
-        events.target[events.item], np.where(waited >= 0, waited, censored), waited >= 0, n
-    ) / HOUR_NS
-
-    # What is known, per account: its replies need its interactions made; their answers the
-    # replies of everyone it replied to; what others addressed to it its interactions received.
-    missing: dict[str, np.ndarray] = {}
-    reasons: dict[str, list[str]] = {}
+    arrays, missing, reasons = reply_measures(conv, events, events.item, horizon_ns)
 
     def unknown(columns: tuple[str, ...], where: np.ndarray, why: str) -> None:
-        for column in columns:
-            missing[column] = missing.get(column, np.zeros(n, dtype=bool)) | where
-            if (where & known.covered).any() and why not in reasons.setdefault(column, []):
-                reasons[column].append(why)
-
-    unknown(("replies",), ~known.made, known.reason("interactions_made"))
-    unknown(TWO_WAY_REPLY_BACK, ~known.made, known.reason("interactions_made"))
-    blind = reply_item & ~known.made[events.target] & ~known.received[events.actor]
-    unanswerable = np.bincount(events.actor[blind], minlength=n) > 0
-    unknown(TWO_WAY_REPLY_BACK, ~known.received & unanswerable,
-            "needs the replies of the accounts it replied to: "
-            + known.reason("interactions_received"))
-    unknown(TWO_WAY_ANSWER, ~known.received, known.reason("interactions_received"))
-    unknown(TWO_WAY_ANSWER[1:], ~known.made, known.reason("interactions_made"))
+        _mark(missing, reasons, known, columns, where, why)
 
     threads = thread_measures(conv, window, include_direct=include_direct)
     if threads is None:
