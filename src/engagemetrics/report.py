@@ -522,18 +522,34 @@ def audit(archive: Archive, *, period: Any = None, previous: Archive | None = No
         ``"2026-03"`` or a year ``"2026"`` works too); each number is compared with the
         period before it. Default: the last whole quarter before the export date.
     previous : Archive, optional
-        An older export of the same account: the follow numbers are compared with it.
+        An older export of the same account: the follow numbers are compared with it, and
+        it gives the churn (:func:`engagemetrics.compare`) and the engagement lift
+        (:func:`engagemetrics.engagement_lift`) between the two export dates. Without it
+        they are unknown, with the reason (the lift is then measured from this export alone
+        when its followers carry follow dates).
     demo : bool
         Label the report as the bundled demo account.
 
     Returns
     -------
     Audit
+        The header, coverage, follow and conversation numbers, the two-way conversations
+        of the period, churn and lift, the relationship quadrants of the period, the ten
+        strongest and the ten strongest dormant ties, the periods and the ledger.
 
     Raises
     ------
     InvalidArgumentError
         ``period`` names no calendar period, or ``previous`` is another account's export.
+
+    Notes
+    -----
+    The quadrants are those of the period audited; the strongest and dormant ties count
+    every exchange of the export, as of its date (dormant: none in the last 90 days). Two
+    exports that :func:`engagemetrics.compare` refuses (no export date, the same one, or
+    the newer one given as previous) leave churn and lift unknown, with its message as the
+    reason. Every number is
+    defined in ``docs/definitions.md``.
 
     Examples
     --------
@@ -543,6 +559,10 @@ def audit(archive: Archive, *, period: Any = None, previous: Archive | None = No
     ('2025Q4', 600)
     >>> report.conversation.loc["replies_received", "unknown"]
     "an account's export holds its own posts, not the replies and mentions others addressed to it"
+    >>> report.churn.loc["followers", "unknown"]
+    'no previous export was given (previous=, or --previous OLDER_EXPORT)'
+    >>> len(report.top_relationships), report.dormant.attrs["total"]
+    (10, 323)
     """
     if not isinstance(archive, Archive):
         raise InvalidArgumentError(
