@@ -548,8 +548,7 @@ def audit(archive: Archive, *, period: Any = None, previous: Archive | None = No
     every exchange of the export, as of its date (dormant: none in the last 90 days). Two
     exports that :func:`engagemetrics.compare` refuses (no export date, the same one, or
     the newer one given as previous) leave churn and lift unknown, with its message as the
-    reason. Every number is
-    defined in ``docs/definitions.md``.
+    reason. Every number is defined in ``docs/definitions.md``.
 
     Examples
     --------
