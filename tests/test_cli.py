@@ -145,13 +145,28 @@ def test_previous_export_gives_the_follow_changes(capsys, tmp_path, demo):
     gone = sorted(demo.followers())[:25]
     older_follows = demo.follows[~(demo.follows["source"].isin(gone)
                                    & (demo.follows["target"] == demo.ego))]
-    older = em.datasets.write_export(demo.replace(follows=older_follows),
+    older = em.datasets.write_export(demo.replace(follows=older_follows,
+                                                  exported_at="2025-10-01"),
                                      tmp_path / "old" / "twitter-2025-10-01-b.zip",
                                      platform="twitter")
     code, out, _ = _run(capsys, [str(newer), "--previous", str(older), "--format", "json"])
     assert code == 0
-    followers = _numbers(json.loads(out)["follows"])["followers"]
+    report = json.loads(out)
+    followers = _numbers(report["follows"])["followers"]
     assert (followers["previous"], followers["change"]) == (DEMO_FOLLOWERS - 25, 25)
+    # churn: the 25 came, none left; the lift counts them among those who followed
+    churn = {row["side"]: row for row in report["churn"]["sides"]}
+    assert [churn["followers"][k] for k in ("start", "end", "new", "lost")] == [
+        DEMO_FOLLOWERS - 25, DEMO_FOLLOWERS, 25, 0]
+    assert sorted(r["account"] for r in report["churn"]["accounts"]) == gone
+    groups = {row["group"]: row for row in report["lift"]["groups"]}
+    assert groups["engaged"]["followed"] + groups["not_engaged"]["followed"] == 25
+    assert report["lift"]["basis"] == "snapshots"
+    # and the text shows the sections
+    code, out, _ = _run(capsys, [str(newer), "--previous", str(older)])
+    assert "Churn since the previous export (2025-10-01 to 2026-01-01):" in out
+    assert "new followers (25): " in out and "and 5 more (all in the JSON)" in out
+    assert "Engagement lift" in out and "Relationship quadrants in 2025Q4:" in out
 
 
 def test_a_research_dataset_gets_a_dataset_summary(capsys, tmp_path):

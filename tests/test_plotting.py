@@ -294,8 +294,9 @@ def test_quadrants_draws_four_cells_with_their_counts():
     assert {cells[q].get_hatch() or "" for q in cells if q != "unfollowed_engagers"} == {""}
     texts = [" ".join(t.get_text().split()) for t in ax.texts]
     for line in ["Engaged mutuals", "Silent mutuals", "One-sided outreach",
-                 "Unfollowed engagers", "40 accounts", "85 accounts", "1 account",
-                 "unknown (no follower list in a Bluesky repo)"]:
+                 "Unfollowed engagers", "40 accounts", "85 accounts", "1 account", "unknown",
+                 # the reason, once, under the plot, with the quadrants it makes unknown
+                 "Unfollowed engagers: unknown (no follower list in a Bluesky repo)"]:
         assert line in texts
     assert not any(t == "0 accounts" for t in texts)
     assert ax.get_title() == "Relationship quadrants (accounts)"
@@ -320,7 +321,30 @@ def test_quadrants_takes_the_result_object_and_given_axes():
 def test_quadrants_unknown_without_a_reason():
     summary = _summary().assign(unknown=None)
     ax = plot.plot_quadrants(summary)
-    assert "unknown (no reason given)" in [t.get_text() for t in ax.texts]
+    assert "Unfollowed engagers: unknown (no reason given)" in [t.get_text() for t in ax.texts]
+
+
+def test_quadrants_of_the_real_quadrant_summary():
+    # em.quadrants' own summary (accounts, at_least, share, definition, unknown): the X-like
+    # demo holds the owner's side only, so every quadrant is unknown; 'at least' shows the
+    # engaged mutuals it can decide (the owner engaged them, and they follow each other)
+    demo = em.datasets.demo()
+    rel = em.relationships(demo, start="2025-10-01", end="2026-01-01")
+    summary = em.quadrants(rel).summary
+    engaged = (rel["follow_state"] == "mutual") & (rel["engagement_to"] > 0)
+    ax = plot.plot_quadrants(summary)
+    texts = [" ".join(t.get_text().split()) for t in ax.texts]
+    assert texts.count("unknown") == 4
+    assert f"at least {int(engaged.sum())}" in texts and int(engaged.sum()) > 0
+    notes = [t for t in texts if t.startswith("Engaged mutuals, Silent mutuals")]
+    assert len(notes) == 1 and "not in the data" in notes[0]
+    # known counts with their shares
+    both = summary.assign(accounts=pd.array([3, 0, 7, 12], dtype="Int64"), unknown=None,
+                          share=[3 / 40, 0.0, 7 / 40, 12 / 40])
+    texts = [t.get_text() for t in plot.plot_quadrants(both).texts]
+    assert {"3 accounts", "0 accounts", "7.5% of its relationships",
+            "30.0% of its relationships"} <= set(texts)
+    plt.close("all")
 
 
 @pytest.mark.parametrize(

@@ -69,7 +69,7 @@ def test_the_page_renders_without_errors_and_shows_its_charts(page, width, tmp_p
     body = re.search(r"<body([^>]*)>", dom)
     assert body, dom[:500]
     attributes = dict(re.findall(r'data-(\w+)="([^"]*)"', body.group(1)))
-    assert int(attributes["images"]) == 5  # the five charts
+    assert int(attributes["images"]) == 6  # the six charts, the quadrants among them
     assert attributes["broken"] == "0"
     assert json.loads(attributes["errors"].replace("&quot;", '"')) == []
     assert attributes["overflow"] == "false", f"the page is wider than {width}px"

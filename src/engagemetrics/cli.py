@@ -82,8 +82,10 @@ def _parser() -> argparse.ArgumentParser:
         "audit",
         help="audit an account's export (or summarise a research dataset)",
         description="Audit an account's export: the follow graph as of the export, the "
-        "conversation of a period against the one before, the data-quality ledger. A research "
-        "dataset (no owner) gets a dataset summary.",
+        "conversation and two-way conversations of a period against the one before, the churn "
+        "and engagement lift since an older export (--previous), the relationship quadrants, "
+        "the strongest and the dormant ties, the data-quality ledger. A research dataset (no "
+        "owner) gets a dataset summary.",
         epilog=f"{_EXAMPLES}\nexit codes:\n{codes}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -434,9 +434,10 @@ def plot_quadrants(summary: Any, *, ax: Any = None) -> Axes:
     summary : pandas.DataFrame or an object with a ``summary`` DataFrame
         Indexed by quadrant (the keys of :data:`QUADRANTS`: ``engaged_mutuals``,
         ``silent_mutuals``, ``one_sided_outreach``, ``unfollowed_engagers``) with an
-        ``Int64`` column ``accounts`` (missing when unknown) and optionally a text column
-        ``unknown`` (the reason, or None). The result of the quadrant function, or its
-        ``.summary``.
+        ``Int64`` column ``accounts`` (missing when unknown) and optionally ``at_least``
+        (the accounts known to be in a quadrant whose count is unknown), ``share`` and a
+        text column ``unknown`` (the reason, or None): :func:`engagemetrics.quadrants`, or
+        its ``.summary``.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure's axes by default.
 
@@ -444,8 +445,9 @@ def plot_quadrants(summary: Any, *, ax: Any = None) -> Axes:
     -------
     matplotlib.axes.Axes
         Four rectangles (a palette colour each; an unknown quadrant grey and hatched), each
-        with its title, its count of accounts (or "unknown (the reason)") and what it
-        holds.
+        with its title, its count of accounts and share (or "unknown", and "at least" the
+        accounts known to be in it) and what it holds; the reasons of the unknown
+        quadrants are noted under the plot, once each.
 
     Raises
     ------
@@ -475,8 +477,8 @@ def plot_quadrants(summary: Any, *, ax: Any = None) -> Axes:
     >>> ax = em.plot.plot_quadrants(summary)
     >>> len(ax.patches)
     4
-    >>> [" ".join(t.get_text().split()) for t in ax.texts if t.get_text().startswith("unknown")]
-    ['unknown (the export holds no follower list)']
+    >>> [" ".join(t.get_text().split()) for t in ax.texts if "unknown" in t.get_text()]
+    ['unknown', 'Unfollowed engagers: unknown (the export holds no follower list)']
     >>> plt.close("all")
     """
     if not isinstance(summary, pd.DataFrame) and isinstance(
@@ -498,8 +500,14 @@ def plot_quadrants(summary: Any, *, ax: Any = None) -> Axes:
     counts = _floats(frame["accounts"].loc[list(QUADRANTS)])
     reasons = (frame["unknown"].loc[list(QUADRANTS)].tolist() if "unknown" in frame.columns
                else [None] * len(QUADRANTS))
-    for (name, (engages, mutual, title, holds)), count, reason in zip(
-        QUADRANTS.items(), counts, reasons, strict=True
+    at_least = (_floats(frame["at_least"].loc[list(QUADRANTS)]) if "at_least" in frame.columns
+                else np.full(len(QUADRANTS), np.nan))
+    shares = (_floats(frame["share"].loc[list(QUADRANTS)]) if "share" in frame.columns
+              else np.full(len(QUADRANTS), np.nan))
+    # the reasons go under the plot, once each, with the quadrants they make unknown
+    unknown: dict[str, list[str]] = {}
+    for (name, (engages, mutual, title, holds)), count, reason, least, share in zip(
+        QUADRANTS.items(), counts, reasons, at_least, shares, strict=True
     ):
         known = not np.isnan(count)
         # inset, so that the cells stand apart; an unknown one's hatch takes its edge colour
@@ -513,15 +521,23 @@ def plot_quadrants(summary: Any, *, ax: Any = None) -> Axes:
         ax.add_patch(cell)
         cx = engages + 0.5
         ax.text(cx, mutual + 0.82, title, ha="center", va="center", fontweight="bold",
-                fontsize="large")
+                fontsize="medium")
         if known:
             value = f"{int(count):,} accounts" if count != 1 else "1 account"
-            ax.text(cx, mutual + 0.52, value, ha="center", va="center", fontsize="x-large")
+            ax.text(cx, mutual + 0.56, value, ha="center", va="center", fontsize="x-large")
+            if not np.isnan(share):
+                ax.text(cx, mutual + 0.42, f"{share:.1%} of its relationships", ha="center",
+                        va="center", fontsize="small")
         else:
             why = "no reason given" if reason is None or pd.isna(reason) else str(reason)
-            ax.text(cx, mutual + 0.52, textwrap.fill(f"unknown ({why})", 34), ha="center",
-                    va="center", fontsize="medium", style="italic",
+            unknown.setdefault(why, []).append(title)
+            ax.text(cx, mutual + 0.56, "unknown", ha="center", va="center", fontsize="large",
+                    style="italic",
                     bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8})
+            if not np.isnan(least) and least > 0:
+                ax.text(cx, mutual + 0.42, f"at least {int(least):,}", ha="center",
+                        va="center", fontsize="medium",
+                        bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8})
         ax.text(cx, mutual + 0.2, textwrap.fill(holds, 28), ha="center", va="center",
                 fontsize="small", color=_NOTE_COLOUR)
     ax.set_xlim(0, 2)
@@ -535,6 +551,7 @@ def plot_quadrants(summary: Any, *, ax: Any = None) -> Axes:
     for side in ax.spines.values():
         side.set_visible(False)
     ax.set_aspect("equal")
+    _note(ax, [f"{', '.join(titles)}: unknown ({why})" for why, titles in unknown.items()])
     return ax
 
 
