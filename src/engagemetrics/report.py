@@ -1059,11 +1059,12 @@ th[scope=row] { width: 45%; }
 .demo { background: #fff3c4; padding: .25rem .5rem; border-radius: .25rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0; }
 dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; }
-.scroll { overflow-x: auto; } .scroll table { min-width: 30rem; }
+.scroll { overflow-x: auto; } .scroll table { min-width: 30rem; } .fit { overflow-x: auto; }
 figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
 @media (max-width: 40rem) { body { font-size: 15px; padding: .5rem; }
-  .definition { display: none; } dl.facts { grid-template-columns: 1fr; } }
+  .definition { display: none; } dl.facts { grid-template-columns: 1fr; }
+  th[scope=row] { width: auto; } td.num .unknown { min-width: 6rem; } }
 @media print { body { max-width: none; } .charts { display: block; }
   figure { page-break-inside: avoid; } a { color: inherit; } }
 """
@@ -1092,9 +1093,9 @@ def _numbers_html(frame: pd.DataFrame, caption: str) -> str:
         "</tr>"
         for _, row in frame.iterrows()
     )
-    return (f"<table><caption class=\"muted\">{html.escape(caption)}</caption>"
-            "<thead><tr><th>number</th><th>value</th><th>change</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+    return (f"<div class=\"fit\"><table><caption class=\"muted\">{html.escape(caption)}"
+            "</caption><thead><tr><th>number</th><th>value</th><th>change</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>")
 
 
 def _frame_html(frame: pd.DataFrame) -> str:
