@@ -54,6 +54,7 @@ from typing import IO, Any, Protocol, TypeVar
 import pandas as pd
 
 from ..exceptions import CorruptExportError, InvalidArgumentError, UnsafeArchiveError
+from ._jsonstream import REPAIRED_SURROGATES, repair_surrogates
 
 __all__ = [
     "ExportFiles",
@@ -724,6 +725,8 @@ class ExportFiles:
         #: The folders and archive files the export was read from (their names carry dates).
         self.sources: list[Path] = []
         self.notes: list[Note] = []
+        # ledger id -> (the ledger, how many of self.notes it holds already): note_into
+        self._noted: dict[int, tuple[Any, int]] = {}
         self.nested: list[str] = []
         if isinstance(path, (str, os.PathLike)):
             paths = [Path(path)]
@@ -826,9 +829,14 @@ class ExportFiles:
 
         Every reader calls it, so that what the container met (a member twice, an archive
         inside the archive, a file that is not a regular file) is in the archive's ledger.
+        Each note goes in once: a reader calls it again after reading, for what reading
+        met (:meth:`note_repaired`), and only the notes since its last call with that
+        ledger are added.
         """
-        for source, kind, reason, count, action in self.notes:
+        done = self._noted.get(id(ledger), (ledger, 0))[1]
+        for source, kind, reason, count, action in self.notes[done:]:
             ledger.add(source, kind, reason, count, action=action)
+        self._noted[id(ledger)] = (ledger, len(self.notes))
 
     def unread(self, used: Iterable[str]) -> list[str]:
         """The members neither in ``used`` nor already in :attr:`notes` (nested archives)."""
@@ -978,13 +986,29 @@ class ExportFiles:
                 text = text.split("=", 1)[1]
             text = text.strip().rstrip(";").strip()
         try:
-            return json.loads(text)
+            value = json.loads(text)
+        except RecursionError:
+            raise CorruptExportError(
+                f"{self.label(name)} is nested deeper than a JSON decoder can follow; expected "
+                f"{expected}. The file is damaged or not what its name says"
+            ) from None
         except json.JSONDecodeError as exc:
             raise CorruptExportError(
                 f"{self.label(name)} is not valid JSON ({exc.msg} at line {exc.lineno}, column "
                 f"{exc.colno}); expected {expected}. The file is truncated or damaged: download "
                 "the export again"
             ) from None
+        if "\\ud" in text or "\\uD" in text:
+            value, repaired = repair_surrogates(value)
+            self.note_repaired(name, repaired)
+        return value
+
+    def note_repaired(self, name: str, strings: int) -> None:
+        """Note that ``strings`` strings of a member held a lone surrogate, written out."""
+        if strings:
+            self.notes.append(
+                (posixpath.basename(name), "text", REPAIRED_SURROGATES, strings, "flagged")
+            )
 
     @contextmanager
     def seekable(self, name: str) -> Iterator[IO[bytes]]:

@@ -578,6 +578,7 @@ def _read(files: ExportFiles, *, ego: str | None, platform: str) -> Archive:
     )
     followed_at = pd.to_datetime(stamp, unit="s", utc=True, errors="coerce")
     follows = pd.DataFrame({"source": sources, "target": targets, "followed_at": followed_at})
+    files.note_into(ledger)  # what reading met (text repaired)
 
     usernames = sorted((set(sources) | set(targets)) - {ego})
     accounts = pd.DataFrame(

@@ -461,6 +461,7 @@ class _Reader:
             ledger,
             "media or other file (not read)",
         )
+        files.note_into(ledger)  # what reading met (text repaired)
 
         accounts = pd.DataFrame(
             {
@@ -505,6 +506,7 @@ class _Reader:
             stream = JSONStream(handle, label, expected=_OUTBOX_EXPECTED)
             try:
                 yield from stream.members("orderedItems")
+                self.files.note_repaired(name, stream.repaired)
             except UnicodeDecodeError as exc:
                 raise CorruptExportError(
                     f"{label} is not UTF-8 text ({exc.reason}); {_OUTBOX_EXPECTED}"

@@ -348,6 +348,7 @@ class _XReader:
             "file not read (media, the archive's viewer, X's field dictionary, or another "
             "file)",
         )
+        self.files.note_into(self.ledger)  # what reading met (text repaired)
         return self._build(layout)
 
     def _absent(self, f: DataFile, kind: str) -> None:
