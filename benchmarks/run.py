@@ -983,9 +983,39 @@ def write_results(runs: dict[str, dict[str, Any]], meta: dict[str, Any], out: Pa
         "- networkx and igraph build their graph inside the timed call (a user must).",
         "",
     ]
+    lines += _companion_results()
     text = "\n".join(lines)
     out.write_text(text)
     return text
+
+
+# The figures of the other benchmark scripts, each measured beside plain pandas in its own
+# run (relationships.py, change.py), copied in so that RESULTS.md holds every figure.
+COMPANIONS = {
+    "relationships.md": "Relationships and two-way conversations (`benchmarks/relationships.py`)",
+    "CHANGE.md": "Change over time (`benchmarks/change.py`)",
+}
+
+
+def _companion_results() -> list[str]:
+    lines: list[str] = []
+    for name, title in COMPANIONS.items():
+        path = HERE / name
+        if not path.exists():
+            continue
+        body = path.read_text().splitlines()
+        if body and body[0].startswith("# "):
+            body = body[1:]  # the companion's own title: replaced by ours
+        lines += [
+            f"## {title}",
+            "",
+            f"Copied from [{name}]({name}) when this file was written; that script's own run, "
+            "with its own date, commit and load, which it states below.",
+            "",
+            *(("#" + row) if row.startswith("## ") else row for row in body),
+            "",
+        ]
+    return lines
 
 
 def _used(report: dict[str, Any]) -> int:

@@ -39,7 +39,11 @@ METRIC_LAYERS = {
     "accounts": 4,
     "periods": 5,
     "ego": 5,
+    # change over time (snapshots, cohorts, engagement lift): reads the period convention
+    "change": 5,
 }
+# relationships and two-way conversations (issue 9, part A)
+METRIC_LAYERS.update({"twoway": 4, "relationships": 4})
 
 
 def _modules() -> dict[str, Path]:

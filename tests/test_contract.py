@@ -199,6 +199,211 @@ SPECS = [
     Spec("normalized_entropy", lambda t: em.normalized_entropy([2, 2]), None, "", "",
          _float(1.0), _nan),
 ]
+# --------------------------------------------------------------------------- change over time
+# Two snapshots of ann's account from the canonical tables: the older one (2026-01-01) without
+# the edge bob -> ann, the newer one (2026-07-01) as it is. Followers of ann: {cat} then
+# {bob, cat}; following: {bob, cat, eve} in both. Follows carry no dates.
+OLDER, NEWER = "2026-01-01", "2026-07-01"
+
+
+def _snapshot(t: dict[str, Any], exported_at: str, *, without_bob: bool = False) -> em.Archive:
+    a = em.Archive(follows=t["follows"], posts=t["posts"], interactions=t["interactions"],
+                   ego="ann", scope="all", exported_at=exported_at)
+    if without_bob:
+        f = a.follows
+        a = a.replace(follows=f[~((f["source"] == "bob") & (f["target"] == "ann"))])
+    return a
+
+
+def _pair(t: dict[str, Any]) -> tuple[em.Archive, em.Archive]:
+    return _snapshot(t, OLDER, without_bob=True), _snapshot(t, NEWER)
+
+
+def _check_comparison(expected: dict[str, list[Any]]) -> Callable[[Any], None]:
+    def check(c: Any) -> None:
+        assert isinstance(c, em.Comparison)
+        s = c.summary
+        assert s.columns.tolist() == ["start", "end", "new", "lost", "churn_rate", "retention",
+                                      "net_growth"]
+        assert s.index.name == "side" and s.index.tolist() == ["followers", "following"]
+        for col in s.columns:
+            assert str(s[col].dtype) == ("float64" if col in ("churn_rate", "retention")
+                                         else "Int64"), col
+        assert {k: s[k].tolist() for k in ("start", "end", "new", "lost")} == expected
+        assert c.changes.columns.tolist() == ["side", "change", "lost_as"]
+        assert c.changes.index.name == "account" and c.changes.index.is_monotonic_increasing
+
+    return check
+
+
+def _check_events(values: list[Any]) -> Callable[[Any], None]:
+    def check(x: Any) -> None:
+        check_frame(x, ["new_followers", "new_following"])
+        assert x.index.tolist() == ["ann"]
+        assert [None if pd.isna(v) else v for v in x.iloc[0].tolist()] == values
+
+    return check
+
+
+def _check_follow_back(rows: list[tuple[str, str]]) -> Callable[[Any], None]:
+    def check(x: Any) -> None:
+        assert isinstance(x, pd.DataFrame)
+        assert x.columns.tolist() == ["i_followed_at", "they_followed_at", "followed_first",
+                                      "follow_back_days"]
+        assert list(x.index.names) == ["account", "counterpart"]
+        assert [str(x[c].dtype) for c in x.columns] == [
+            "datetime64[ns, UTC]", "datetime64[ns, UTC]", "category", "float64"]
+        assert x.index.tolist() == rows and x.index.is_monotonic_increasing
+
+    return check
+
+
+# --------------------------------------------------------------------------- relationships
+# Relationships and two-way conversations (issue 9, part A): the documented columns and
+# dtypes, written out here. On the timeline, ann's counterparts are bob and cat (mutual),
+# eve (ann follows her) and dan (ann mentions him in p5); gus only in a direct message.
+REL_COLS = [
+    "i_follow", "follows_me", "follow_state", "i_followed_at", "they_followed_at",
+    *(f"{k}_{side}" for k in ("replies", "mentions", "reposts", "quotes", "likes")
+      for side in ("to", "from")),
+    "engagement_to", "engagement_from", "exchanges", "engagement_to_ever",
+    "engagement_from_ever", "first_exchange", "last_exchange", "days_since_last",
+    "reply_back_rate", "reply_back_hours", "answer_rate", "answer_hours", "frequency",
+    "recency", "duration", "balance", "kinds", "mutual_follow", "tie_strength",
+]
+REL_DTYPES = {
+    **{c: "Int64" for c in REL_COLS if c.endswith(("_to", "_from", "_ever"))},
+    "exchanges": "Int64", "i_follow": "boolean", "follows_me": "boolean",
+    "follow_state": "category",
+    **{c: "datetime64[ns, UTC]" for c in ("i_followed_at", "they_followed_at",
+                                           "first_exchange", "last_exchange")},
+}
+TWO_WAY_COLS = ["replies", "replied_back", "reply_back_rate", "reply_back_hours_median",
+                "addressed", "answered", "answer_rate", "answer_hours_median",
+                "answer_hours_km_median", "threads_joined", "mean_depth", "max_depth", "turns"]
+TWO_WAY_COUNTS = {"replies", "replied_back", "addressed", "answered", "threads_joined",
+                  "max_depth"}
+QUADRANT_NAMES = ["engaged_mutuals", "silent_mutuals", "one_sided_outreach",
+                  "unfollowed_engagers"]
+
+
+def _relationship_frame(rows: list[tuple[str, str]]) -> Callable[[Any], None]:
+    def check(x: Any) -> None:
+        assert isinstance(x, pd.DataFrame) and x.columns.tolist() == REL_COLS
+        assert list(x.index.names) == ["account", "counterpart"]
+        assert x.index.tolist() == rows
+        assert x.index.is_monotonic_increasing and x.index.is_unique
+        for column in REL_COLS:
+            assert str(x[column].dtype) == REL_DTYPES.get(column, "float64"), column
+
+    return check
+
+
+def _check_cohorts(sizes: list[int]) -> Callable[[Any], None]:
+    def check(x: Any) -> None:
+        assert isinstance(x, pd.DataFrame)
+        assert x.columns.tolist() == ["followers", "still_following", "survival"]
+        assert list(x.index.names) == ["cohort", "snapshot"]
+        assert [str(x[c].dtype) for c in x.columns] == ["Int64", "Int64", "float64"]
+        assert x["followers"].tolist() == sizes
+
+    return check
+
+
+def _two_way_frame(rows: list[str]) -> Callable[[Any], None]:
+    def check(x: Any) -> None:
+        assert isinstance(x, pd.DataFrame) and x.columns.tolist() == TWO_WAY_COLS
+        assert x.index.name == "account" and x.index.tolist() == rows
+        for column in TWO_WAY_COLS:
+            assert str(x[column].dtype) == ("Int64" if column in TWO_WAY_COUNTS else
+                                            "float64"), column
+
+    return check
+
+
+def _check_lift(accounts: list[int], followed: list[int], difference: float | None
+                ) -> Callable[[Any], None]:
+    def check(lift: Any) -> None:
+        assert isinstance(lift, em.Lift)
+        t = lift.table
+        assert t.columns.tolist() == ["accounts", "followed", "share", "ci_low", "ci_high",
+                                      "definition"]
+        assert t.index.name == "group" and t.index.tolist() == ["engaged", "not_engaged"]
+        assert [str(t[c].dtype) for c in t.columns[:5]] == ["Int64", "Int64", "float64",
+                                                           "float64", "float64"]
+        assert t["accounts"].tolist() == accounts and t["followed"].tolist() == followed
+        if difference is None:
+            assert math.isnan(lift.difference) and "difference" in lift.unknown
+        else:
+            assert lift.difference == pytest.approx(difference)
+
+    return check
+
+
+def _quadrants(accounts: list[Any], counterparts: int) -> Callable[[Any], None]:
+    def check(x: Any) -> None:
+        assert isinstance(x, em.Quadrants) and x.counterparts == counterparts
+        assert x.summary.index.tolist() == QUADRANT_NAMES
+        assert x.summary.columns.tolist() == ["accounts", "at_least", "share", "definition",
+                                              "unknown"]
+        assert str(x.summary["accounts"].dtype) == "Int64"
+        assert x.summary["accounts"].tolist() == accounts
+        assert list(x.members) == QUADRANT_NAMES
+
+    return check
+
+
+SPECS += [
+    # followers {cat} -> {bob, cat}; following {bob, cat, eve} in both
+    Spec("compare", lambda t: em.compare(*_pair(t)), None, "posts", "author",
+         _check_comparison({"start": [1, 3], "end": [2, 3], "new": [1, 0], "lost": [0, 0]}),
+         _check_comparison({"start": [0, 0], "end": [0, 0], "new": [0, 0], "lost": [0, 0]})),
+    # the follows carry no dates: missing; empty follows: a measured 0
+    Spec("follow_events", lambda t: em.follow_events(t["follows"], ego="ann", freq=None),
+         lambda a: em.follow_events(a, freq=None), "follows", "source",
+         _check_events([None, None]), _check_events([0, 0])),
+    # ann <-> bob and ann <-> cat are the mutual pairs
+    Spec("follow_back", lambda t: em.follow_back(t["follows"], ego="ann"), em.follow_back,
+         "follows", "target", _check_follow_back([("ann", "bob"), ("ann", "cat")]),
+         _check_follow_back([])),
+    # one undated cohort {cat} (bob -> ann is not in the older export), at two snapshots
+    Spec("follower_cohorts", lambda t: em.follower_cohorts(*_pair(t)), None, "follows",
+         "target", _check_cohorts([1, 1]), _check_cohorts([])),
+    # universe {bob, dan, eve} (cat followed at the start, gus only in a DM, fay in no
+    # interaction); engaged in the period: bob (replies, repost) and dan (mention);
+    # followed at the end: bob. Engaged 1/2, not engaged 0/1.
+    Spec("engagement_lift", lambda t: em.engagement_lift(*_pair(t)), None, "follows", "target",
+         _check_lift([2, 1], [1, 0], 0.5), _check_lift([0, 0], [0, 0], None)),
+]
+
+
+def _ann_relationships(t: dict[str, Any]) -> Any:
+    return em.relationships(t["follows"], t["posts"], interactions=t["interactions"], ego="ann")
+
+
+ANN_COUNTERPARTS = [("ann", "bob"), ("ann", "cat"), ("ann", "dan"), ("ann", "eve")]
+SPECS += [
+    Spec("relationships", _ann_relationships, em.relationships, "posts", "author",
+         _relationship_frame(ANN_COUNTERPARTS), _relationship_frame([]),
+         on_graph=lambda g: em.relationships(g, archive().posts,
+                                             interactions=archive().interactions, ego="ann")),
+    # bob and cat: mutual, engaged; eve: ann follows her, engaged her not; dan: ann
+    # mentioned him (p5), he never engaged her and does not follow her
+    Spec("quadrants", lambda t: em.quadrants(_ann_relationships(t)), None, "posts", "author",
+         _quadrants([2, 0, 1, 0], 4), _quadrants([0, 0, 0, 0], 0)),
+    # no exchange within 90 days of the last time in the data (2026-07-01) but with bob (b3,
+    # 2026-06-30): cat (last c1/p5 in January), dan (p5)
+    Spec("dormant", lambda t: em.dormant(_ann_relationships(t)),
+         lambda a: em.dormant(em.relationships(a)), "posts", "kind",
+         _relationship_frame([("ann", "cat"), ("ann", "dan")]), _relationship_frame([])),
+    Spec("two_way_metrics",
+         lambda t: em.two_way_metrics(t["follows"], t["posts"], interactions=t["interactions"]),
+         em.two_way_metrics, "interactions", "actor",
+         _two_way_frame([*FOLLOW_ACCOUNTS, "fay", "gus"]), _two_way_frame([]),
+         on_graph=lambda g: em.two_way_metrics(g, archive().posts,
+                                               interactions=archive().interactions)),
+]
+
 EMPTY_CALLS = {
     "gini": lambda t: em.gini([]),
     "normalized_entropy": lambda t: em.normalized_entropy([]),

@@ -76,6 +76,21 @@ _LAZY = {
     "read_activity_log": "engagemetrics.io.research",
     "read_edge_list": "engagemetrics.io.research",
     "read_activity_table": "engagemetrics.io.research",
+    # change over time: snapshots, follow events, cohorts, engagement lift
+    "compare": "engagemetrics.metrics.change",
+    "Comparison": "engagemetrics.metrics.change",
+    "follow_events": "engagemetrics.metrics.change",
+    "follow_back": "engagemetrics.metrics.change",
+    "follower_cohorts": "engagemetrics.metrics.change",
+    "engagement_lift": "engagemetrics.metrics.change",
+    "Lift": "engagemetrics.metrics.change",
+    # relationships and two-way conversations
+    "relationships": "engagemetrics.metrics.relationships",
+    "quadrants": "engagemetrics.metrics.relationships",
+    "dormant": "engagemetrics.metrics.relationships",
+    "Quadrants": "engagemetrics.metrics.relationships",
+    "TIE_WEIGHTS": "engagemetrics.metrics.relationships",
+    "two_way_metrics": "engagemetrics.metrics.twoway",
 }
 _SUBMODULES = {
     "coverage", "datasets", "derive", "exceptions", "io", "ledger", "metrics", "plotting",
@@ -145,6 +160,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from .io.research import read_activity_log, read_activity_table, read_edge_list  # noqa: F401
     from .io.twitter import read_twitter_archive  # noqa: F401
     from .metrics.accounts import account_metrics  # noqa: F401
+    from .metrics.change import (  # noqa: F401
+        Comparison,
+        Lift,
+        compare,
+        engagement_lift,
+        follow_back,
+        follow_events,
+        follower_cohorts,
+    )
     from .metrics.concentration import gini, normalized_entropy  # noqa: F401
     from .metrics.conversation import conversation_counts  # noqa: F401
     from .metrics.ego import ego_metrics  # noqa: F401
@@ -158,4 +182,14 @@ if TYPE_CHECKING:  # pragma: no cover
         reciprocity_rho,
     )
     from .privacy import pseudonymize  # noqa: F401
+
+    # relationships and two-way conversations (issue 9, part A)
+    from .metrics.relationships import (  # noqa: F401
+        TIE_WEIGHTS,
+        Quadrants,
+        dormant,
+        quadrants,
+        relationships,
+    )
+    from .metrics.twoway import two_way_metrics  # noqa: F401
     from .report import Audit, audit  # noqa: F401

@@ -203,3 +203,216 @@ REQUIRES: Mapping[str, tuple[tuple[str, ...], ...]] = MappingProxyType(
         "followee_engagement": (("following", "interactions_made"),),
     }
 )
+
+
+# =========================================================================== change over time
+# Snapshots compared, follow events from their dates, follower cohorts and engagement lift
+# (engagemetrics.metrics.change; docs/definitions.md, "Change over time").
+__all__ += [
+    "CHANGES",
+    "CHANGE_COLUMNS",
+    "COHORT_COLUMNS",
+    "COMPARE_COLUMNS",
+    "COMPARE_RATES",
+    "FOLLOWED_FIRST",
+    "FOLLOW_BACK_COLUMNS",
+    "FOLLOW_EVENT_COLUMNS",
+    "FOLLOW_EVENT_SIDES",
+    "FOLLOW_SIDES",
+    "GONE_NEEDS",
+    "LIFT_COLUMNS",
+    "LIFT_COUNTS",
+    "LIFT_ENGAGED",
+    "LIFT_GROUPS",
+    "LIFT_METHOD",
+    "LIFT_OUTCOME",
+    "LIFT_UNIVERSE",
+    "LOST_AS",
+    "NS_PER_DAY",
+]
+
+#: The two sides of an account's follows, the rows of :func:`engagemetrics.compare`'s summary.
+FOLLOW_SIDES = ("followers", "following")
+#: Columns of ``Comparison.summary``: counts, then ``churn_rate = lost / start``,
+#: ``retention = (start - lost) / start`` and ``net_growth = end - start``.
+COMPARE_COLUMNS = ("start", "end", "new", "lost", "churn_rate", "retention", "net_growth")
+COMPARE_RATES = ("churn_rate", "retention")
+#: Columns of ``Comparison.changes``, and the values of its categorical columns.
+CHANGE_COLUMNS = ("side", "change", "lost_as")
+CHANGES = ("new", "lost")
+#: What became of an account lost between two snapshots: still referenced by the newer
+#: export after the older one was made ("unfollowed"), referenced nowhere there ("gone"),
+#: or the newer export lacks the references that would tell ("unknown").
+LOST_AS = ("unfollowed", "gone", "unknown")
+#: The parts of the newer export that must be known for an account it never references
+#: to count as gone: both follow lists, and a post log or an interaction log.
+GONE_NEEDS = (("following",), ("followers",), ("posts", "interactions_made"))
+
+#: Columns of :func:`engagemetrics.follow_events`: follows made in a period and still there
+#: at the export (a lower bound), per side.
+FOLLOW_EVENT_COLUMNS = ("new_followers", "new_following")
+FOLLOW_EVENT_SIDES: Mapping[str, str] = MappingProxyType(
+    {"new_followers": "followers", "new_following": "following"}
+)
+#: Columns of :func:`engagemetrics.follow_back`, one row per mutual pair.
+FOLLOW_BACK_COLUMNS = ("i_followed_at", "they_followed_at", "followed_first", "follow_back_days")
+#: Who followed first in a mutual pair ("both": at the same instant).
+FOLLOWED_FIRST = ("account", "counterpart", "both")
+NS_PER_DAY = 86_400 * 10**9
+
+#: Columns of :func:`engagemetrics.follower_cohorts`, indexed by (cohort, snapshot).
+COHORT_COLUMNS = ("followers", "still_following", "survival")
+
+#: Rows and columns of ``Lift.table`` (:func:`engagemetrics.engagement_lift`).
+LIFT_GROUPS = ("engaged", "not_engaged")
+LIFT_COLUMNS = ("accounts", "followed", "share", "ci_low", "ci_high", "definition")
+LIFT_COUNTS = ("accounts", "followed")
+#: The interval of the difference of the two shares.
+LIFT_METHOD = "Newcombe hybrid score interval (Newcombe 1998, method 10)"
+#: The group definitions, filled with the period and the universe of the two modes.
+LIFT_UNIVERSE: Mapping[str, str] = MappingProxyType(
+    {
+        "snapshots": (
+            "accounts seen in either export (follows or interactions), other than the owner, "
+            "that did not follow the owner in the older export ({start})"
+        ),
+        "follow dates": (
+            "accounts seen in the export (follows or interactions), other than the owner, "
+            "without a follower edge dated before {start}"
+        ),
+    }
+)
+LIFT_ENGAGED: Mapping[str, str] = MappingProxyType(
+    {
+        "engaged": "that the owner replied to, mentioned, reposted or quoted in [{start}, {end})",
+        "not_engaged": "that the owner did not reply to, mention, repost or quote in "
+        "[{start}, {end})",
+    }
+)
+LIFT_OUTCOME: Mapping[str, str] = MappingProxyType(
+    {
+        "snapshots": "followed = follows the owner in the newer export ({end})",
+        "follow dates": "followed = a follower edge dated in [{start}, {end})",
+    }
+)
+
+# =========================================================================== relationships
+# Issue 9, part A: the per-counterpart table, tie strength, quadrants, two-way conversations
+# (docs/definitions.md, "Relationships" and "Two-way conversations"). Kept apart from the
+# definitions above so that the families of other issues append beside it.
+
+#: The interaction kind each pair of ``{k}_to`` / ``{k}_from`` columns counts.
+RELATIONSHIP_KINDS: Mapping[str, str] = MappingProxyType(
+    {
+        "replies": "reply",
+        "mentions": "mention",
+        "reposts": "repost",
+        "quotes": "quote",
+        "likes": "like",
+    }
+)
+#: The states of ``follow_state``, in the order of its categories.
+FOLLOW_STATES = ("mutual", "follows_me", "i_follow", "none", "unknown")
+#: The default weights of the tie-strength components (a documented convention, not a fitted
+#: model); ``engagemetrics.TIE_WEIGHTS``.
+TIE_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {
+        "frequency": 0.30,
+        "recency": 0.20,
+        "duration": 0.15,
+        "balance": 0.15,
+        "kinds": 0.10,
+        "mutual_follow": 0.10,
+    }
+)
+#: ``frequency = e / (e + FREQUENCY_HALF)``: half-saturation at 10 engagement interactions.
+FREQUENCY_HALF = 10.0
+#: ``recency = 0.5 ** (days_since_last / RECENCY_HALF_LIFE_DAYS)``.
+RECENCY_HALF_LIFE_DAYS = 90.0
+#: ``duration = min(1, days between the first and last exchange / DURATION_FULL_DAYS)``.
+DURATION_FULL_DAYS = 365.0
+#: The default horizon of a reply back or an answer.
+DEFAULT_HORIZON = "7D"
+
+RELATIONSHIP_COLUMNS = (
+    "i_follow",
+    "follows_me",
+    "follow_state",
+    "i_followed_at",
+    "they_followed_at",
+    *(f"{k}_{side}" for k in RELATIONSHIP_KINDS for side in ("to", "from")),
+    "engagement_to",
+    "engagement_from",
+    "exchanges",
+    "engagement_to_ever",
+    "engagement_from_ever",
+    "first_exchange",
+    "last_exchange",
+    "days_since_last",
+    "reply_back_rate",
+    "reply_back_hours",
+    "answer_rate",
+    "answer_hours",
+    *TIE_WEIGHTS,
+    "tie_strength",
+)
+#: The pandas dtype of every relationship column.
+RELATIONSHIP_DTYPES: Mapping[str, str] = MappingProxyType(
+    {
+        **{c: "boolean" for c in ("i_follow", "follows_me")},
+        "follow_state": "category",
+        **{c: "datetime64[ns, UTC]" for c in ("i_followed_at", "they_followed_at",
+                                               "first_exchange", "last_exchange")},
+        **{c: "Int64" for c in RELATIONSHIP_COLUMNS if c.endswith(("_to", "_from", "_ever"))},
+        "exchanges": "Int64",
+        **{c: "float64" for c in ("days_since_last", "reply_back_rate", "reply_back_hours",
+                                   "answer_rate", "answer_hours", *TIE_WEIGHTS,
+                                   "tie_strength")},
+    }
+)
+#: The columns that count or time interactions in each direction of a pair.
+TO_COLUMNS = (*(f"{k}_to" for k in RELATIONSHIP_KINDS), "engagement_to", "engagement_to_ever")
+FROM_COLUMNS = (
+    *(f"{k}_from" for k in RELATIONSHIP_KINDS), "engagement_from", "engagement_from_ever",
+    "exchanges", "reply_back_rate", "reply_back_hours", "answer_rate", "answer_hours",
+    "balance",
+)
+
+#: The quadrants of an ego's relationships, each with its definition.
+QUADRANTS: Mapping[str, str] = MappingProxyType(
+    {
+        "engaged_mutuals": "mutual follow, at least one exchange in the window",
+        "silent_mutuals": "mutual follow, no exchange in the window",
+        "one_sided_outreach": (
+            "the account engaged them in the window, they never engaged the account and do "
+            "not follow it"
+        ),
+        "unfollowed_engagers": "they engaged the account in the window, it does not follow them",
+    }
+)
+
+#: The columns of the per-account two-way table, each with its dtype.
+TWO_WAY_DTYPES: Mapping[str, str] = MappingProxyType(
+    {
+        "replies": "Int64",
+        "replied_back": "Int64",
+        "reply_back_rate": "float64",
+        "reply_back_hours_median": "float64",
+        "addressed": "Int64",
+        "answered": "Int64",
+        "answer_rate": "float64",
+        "answer_hours_median": "float64",
+        "answer_hours_km_median": "float64",
+        "threads_joined": "Int64",
+        "mean_depth": "float64",
+        "max_depth": "Int64",
+        "turns": "float64",
+    }
+)
+TWO_WAY_COLUMNS = tuple(TWO_WAY_DTYPES)
+#: Two-way columns by what they need: the account's replies; the answers of those it replied
+#: to; what others addressed to it (and its answers); the threads of the post log.
+TWO_WAY_REPLY_BACK = ("replied_back", "reply_back_rate", "reply_back_hours_median")
+TWO_WAY_ANSWER = ("addressed", "answered", "answer_rate", "answer_hours_median",
+                  "answer_hours_km_median")
+TWO_WAY_THREADS = ("threads_joined", "mean_depth", "max_depth", "turns")

@@ -546,3 +546,407 @@ def ego_extras(acts: tuple[np.ndarray, np.ndarray, np.ndarray], ego: int) -> dic
         "self_reposts": int((amplify & ~others).sum()),
         "mentions": int(mention.sum()),
     }
+
+
+# =========================================================================== relationships
+# Issue 9, part A: pairs of accounts and two-way conversations (docs/definitions.md,
+# "Relationships" and "Two-way conversations"). An interaction of a pair is an *event*: its
+# pair (one int64: a counterpart code, or ``min << bits | max`` of two codes), its side
+# (``backward``: False from the pair's first account to its second, True the other way), its
+# kind and its time. Everything below works on events sorted by (pair, time), once.
+
+#: The latency of an item that no answer followed within the horizon.
+NO_ANSWER = -1
+# A missing time, as _prepare.NAT (int64 nanoseconds).
+_NAT = np.iinfo(np.int64).min
+_REPLY, _MENTION, _LIKE = _ACT_KIND["reply"], _ACT_KIND["mention"], _ACT_KIND["like"]
+_N_KINDS = len(INTERACTION_KINDS)
+# Survival at or below this counts as having reached one half (exp(log(0.5)) may round up).
+_HALF = 0.5 + 1e-9
+# Pair and position packed into one non-negative int64 key.
+_MAX_PACKED_BITS = 63
+# Chains longer than 2**_MAX_JUMPS posts (or cycles in damaged data) are left unknown.
+_MAX_JUMPS = 40
+
+
+class PairLog(NamedTuple):
+    """Events sorted by (pair, time), and where each pair's run starts."""
+
+    pair: np.ndarray
+    backward: np.ndarray
+    kind: np.ndarray
+    ns: np.ndarray
+    starts: np.ndarray  # first position of each distinct pair
+    run: np.ndarray  # index of each event's pair among the distinct pairs
+
+    @property
+    def pairs(self) -> np.ndarray:
+        """The distinct pairs, sorted."""
+        return self.pair[self.starts]
+
+
+def pair_order(pair: np.ndarray, ns: np.ndarray) -> np.ndarray:
+    """The order that sorts events by (pair, time).
+
+    A log written as things happened is already in time order: then an event's position is
+    its rank in time, and one sort of packed ``pair << p | position`` keys (a plain sort, on
+    both cores when the array is large, no indirect sort) gives the order. When the packed
+    key would not fit in 63 bits, the events are first split on the pair's top bits (a
+    stable radix sort of one byte) and each part is sorted so. A log out of time order takes
+    a lexsort on both keys.
+
+    Examples
+    --------
+    >>> pair_order(np.array([2, 1, 2, 1]), np.array([10, 20, 5, 30])).tolist()
+    [1, 3, 2, 0]
+    >>> pair_order(np.array([2, 1, 2, 1]), np.array([5, 10, 20, 30])).tolist()
+    [1, 3, 0, 2]
+    """
+    n = pair.shape[0]
+    if n < 2:
+        return np.arange(n, dtype=np.int64)
+    if not bool(np.all(ns[1:] >= ns[:-1])):
+        return np.lexsort((ns, pair))
+    position_bits = int(n - 1).bit_length()
+    room = _MAX_PACKED_BITS - position_bits
+    pair_bits = max(int(pair.max()).bit_length(), 1)
+    if pair_bits <= room:
+        return _packed_order(pair, np.arange(n, dtype=np.int64), position_bits)
+    split = pair_bits - room  # the top bits that do not fit beside the position
+    if split > 8:
+        return np.argsort(pair, kind="stable")
+    part = (pair >> room).astype(np.uint8)
+    by_part = np.argsort(part, kind="stable")  # a radix sort: positions ascend in each part
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(part, minlength=1 << split))])
+    del part
+    low_bits = (1 << room) - 1
+    order = np.empty(n, dtype=np.int64)
+    for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):  # at most 256 parts, not rows
+        if hi > lo:
+            positions = by_part[lo:hi]
+            order[lo:hi] = _packed_order(pair[positions] & low_bits, positions, position_bits)
+    return order
+
+
+def _packed_order(pair: np.ndarray, positions: np.ndarray, position_bits: int) -> np.ndarray:
+    """``positions`` ordered by (pair, position), by one sort of packed keys."""
+    key = pair << position_bits
+    key |= positions
+    key.sort()
+    key &= (1 << position_bits) - 1
+    return key
+
+
+def sort_pairs(pair: np.ndarray, backward: np.ndarray, kind: np.ndarray, ns: np.ndarray
+               ) -> PairLog:
+    """Sort events by (pair, time) once, and find the runs of each pair.
+
+    Examples
+    --------
+    >>> log = sort_pairs(np.array([5, 3, 5]), np.array([False, True, True]),
+    ...                  np.array([0, 0, 1]), np.array([20, 10, 10]))
+    >>> log.pairs.tolist(), log.run.tolist(), log.ns.tolist()
+    ([3, 5], [0, 1, 1], [10, 10, 20])
+    """
+    order = pair_order(pair, ns)
+    p = pair[order]
+    new = np.empty(p.shape[0], dtype=bool)
+    new[:1] = True
+    np.not_equal(p[1:], p[:-1], out=new[1:])
+    run = np.cumsum(new) - 1
+    return PairLog(p, backward[order], kind[order], ns[order], np.flatnonzero(new), run)
+
+
+class PairCounts(NamedTuple):
+    """Per group of a :class:`PairLog` (its ``run``), side 0 (to) and side 1 (from)."""
+
+    window: np.ndarray  # (groups, kinds, 2) interactions in the window by kind and side
+    ever: np.ndarray  # (groups, 2) engagement interactions in the history, by side
+    first: np.ndarray  # (groups, 2) time of the first engagement in the history (NAT: none)
+    last: np.ndarray  # (groups, 2) time of the last one
+
+
+def pair_counts(log: PairLog, in_window: np.ndarray, in_history: np.ndarray,
+                n_groups: int | None = None) -> PairCounts:
+    """Counts and first and last engagement of every pair and side.
+
+    ``in_window`` and ``in_history`` are masks in the log's sorted order: the window's
+    interactions are counted by kind; the history's engagement interactions (every kind but
+    a like) are counted and give the first and last exchange (they must be dated). The
+    groups are the log's ``run`` (its distinct pairs, or rows they were mapped to, in the
+    same order); ``n_groups`` defaults to the number of distinct pairs.
+
+    Examples
+    --------
+    >>> log = sort_pairs(np.array([7, 7, 7]), np.array([False, True, False]),
+    ...                  np.array([0, 1, 4]), np.array([1, 2, 3]))
+    >>> c = pair_counts(log, np.ones(3, dtype=bool), np.ones(3, dtype=bool))
+    >>> c.window[0, :, 0].tolist(), c.window[0, :, 1].tolist()  # to: a reply, a like
+    ([1, 0, 0, 0, 1], [0, 1, 0, 0, 0])
+    >>> c.ever.tolist(), c.first.tolist(), c.last.tolist()  # a like is no engagement
+    ([[1, 1]], [[1, 2]], [[1, 2]])
+    """
+    n = log.starts.shape[0] if n_groups is None else n_groups
+    side = log.backward.view(np.int8)
+    cells = log.run[in_window] * (_N_KINDS * 2)
+    cells += log.kind[in_window] * 2
+    cells += side[in_window]
+    window = np.bincount(cells, minlength=n * _N_KINDS * 2).reshape(n, _N_KINDS, 2)
+    del cells
+    engaged = in_history & (log.kind != _LIKE) & (log.kind >= 0) & (log.ns != _NAT)
+    ever = np.bincount(log.run[engaged] * 2 + side[engaged], minlength=n * 2)
+    first = np.full((n, 2), _NAT, dtype=np.int64)
+    last = np.full((n, 2), _NAT, dtype=np.int64)
+    for s in (0, 1):
+        at = np.flatnonzero(engaged & (side == s))
+        if not at.shape[0]:
+            continue
+        runs = log.run[at]  # ascending, and times ascend within a run
+        head = np.empty(at.shape[0], dtype=bool)
+        head[:1] = True
+        np.not_equal(runs[1:], runs[:-1], out=head[1:])
+        tail = np.empty(at.shape[0], dtype=bool)
+        tail[-1:] = True
+        np.not_equal(runs[1:], runs[:-1], out=tail[:-1])
+        first[runs[head], s] = log.ns[at[head]]
+        last[runs[tail], s] = log.ns[at[tail]]
+    return PairCounts(window.astype(np.int64, copy=False),
+                      ever.reshape(n, 2).astype(np.int64, copy=False), first, last)
+
+
+def answer_latencies(
+    pair: np.ndarray,
+    backward: np.ndarray,
+    ns: np.ndarray,
+    item: np.ndarray,
+    answer: np.ndarray,
+    horizon: int,
+) -> np.ndarray:
+    """The time from each item to the first answer from the other side, within the horizon.
+
+    ``pair``, ``backward`` and ``ns`` describe dated events sorted by (pair, time). For an
+    item from one side of a pair at time t, the answer is the first ``answer`` event from the
+    other side of the same pair at a time in (t, t + horizon]. Returns, per event, that
+    answer's time minus t, or :data:`NO_ANSWER` (also for an event that is no item).
+
+    One pass over the sorted events, no loop over pairs: the first position strictly later in
+    time is the end of the run of equal (pair, time); the next answer from each side at or
+    after every position is a running minimum of positions taken from the end; the answer
+    must still be in the item's pair and within the horizon. The reply-back rate of a
+    relationship and the answer rate of an account both read it.
+
+    Examples
+    --------
+    >>> # pair 1: a -> b at 10, b -> a at 10 (same second: no answer), b -> a at 15;
+    >>> # pair 2: a -> b at 0 and nothing back
+    >>> answer_latencies(np.array([1, 1, 1, 2]), np.array([False, True, True, False]),
+    ...                  np.array([10, 10, 15, 0]), np.array([True, False, False, True]),
+    ...                  np.ones(4, dtype=bool), horizon=7).tolist()
+    [5, -1, -1, -1]
+    """
+    n = pair.shape[0]
+    out = np.full(n, NO_ANSWER, dtype=np.int64)
+    items = np.flatnonzero(item)
+    if n == 0 or items.shape[0] == 0:
+        return out
+    new_pair = np.empty(n, dtype=bool)
+    new_pair[:1] = True
+    np.not_equal(pair[1:], pair[:-1], out=new_pair[1:])
+    new_run = new_pair.copy()
+    new_run[1:] |= ns[1:] != ns[:-1]
+    run_start = np.flatnonzero(new_run)
+    later = np.append(run_start[1:], n)[np.cumsum(new_run)[items] - 1]
+    pair_start = np.flatnonzero(new_pair)
+    pair_end = np.append(pair_start[1:], n)[np.cumsum(new_pair)[items] - 1]
+    del new_pair, new_run, run_start, pair_start
+    position = np.arange(n, dtype=np.int64)
+    found = np.empty(items.shape[0], dtype=np.int64)
+    item_backward = backward[items]
+    for side in (False, True):
+        mine = item_backward == side  # items from this side: answered from the other
+        at = np.where(answer & (backward != side), position, n)
+        following = np.minimum.accumulate(at[::-1])[::-1]
+        following = np.append(following, n)
+        found[mine] = following[later[mine]]
+        del at, following
+    inside = found < pair_end
+    reach = np.minimum(found, n - 1)
+    latency = ns[reach] - ns[items]
+    answered = inside & (latency <= horizon)
+    out[items[answered]] = latency[answered]
+    return out
+
+
+def sorted_by_group(group: np.ndarray, values: np.ndarray, flag: np.ndarray | None = None
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """``group``, ``values`` (and a boolean ``flag``) sorted by (group, value, flag).
+
+    Non-negative integer values are divided by their greatest common divisor (times of whole
+    seconds give latencies in steps of 10**9 ns) and packed with the group (and the flag)
+    into one int64 key: one plain sort, no indirect one, and the key holds everything. Other
+    values, or keys that would not fit in 63 bits, take a lexsort.
+
+    Examples
+    --------
+    >>> g, v, f = sorted_by_group(np.array([1, 0, 1]), np.array([5_000, 7_000, 3_000]),
+    ...                           np.array([True, False, False]))
+    >>> g.tolist(), v.tolist(), f.tolist()
+    ([0, 1, 1], [7000, 3000, 5000], [False, False, True])
+    """
+    if values.dtype.kind in "iu" and values.shape[0] and int(values.min()) >= 0:
+        step = max(int(np.gcd.reduce(values)), 1)
+        scaled = values // step
+        flag_bits = 0 if flag is None else 1
+        value_bits = max(int(scaled.max()).bit_length(), 1)
+        group_bits = max(int(group.max()).bit_length(), 1)
+        if group_bits + value_bits + flag_bits <= _MAX_PACKED_BITS:
+            key = group.astype(np.int64) << (value_bits + flag_bits)
+            key |= scaled.astype(np.int64) << flag_bits
+            if flag is not None:
+                key |= flag
+            del scaled
+            key.sort()
+            out_flag = None if flag is None else (key & 1).astype(bool)
+            out_values = ((key >> flag_bits) & ((1 << value_bits) - 1)) * step
+            key >>= value_bits + flag_bits
+            return key, out_values, out_flag
+    if flag is None:
+        order = np.lexsort((values, group))
+        return group[order], values[order], None
+    order = np.lexsort((flag, values, group))
+    return group[order], values[order], flag[order]
+
+
+def group_median(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """The median of ``values`` in each of ``n_groups`` groups (NaN for an empty group).
+
+    Examples
+    --------
+    >>> group_median(np.array([0, 0, 0, 2, 2]), np.array([3, 1, 2, 4, 6]), 3).tolist()
+    [2.0, nan, 5.0]
+    """
+    out = np.full(n_groups, np.nan)
+    if group.shape[0] == 0:
+        return out
+    _, v, _ = sorted_by_group(group, values)
+    v = v.astype(np.float64)
+    counts = np.bincount(group, minlength=n_groups)
+    starts = np.cumsum(counts) - counts
+    has = counts > 0
+    low = starts[has] + (counts[has] - 1) // 2
+    high = starts[has] + counts[has] // 2
+    out[has] = (v[low] + v[high]) / 2.0
+    return out
+
+
+def km_median(group: np.ndarray, duration: np.ndarray, event: np.ndarray, n_groups: int
+              ) -> np.ndarray:
+    """The Kaplan-Meier median of each group: the first time the survival estimate is at
+    most one half; NaN where it never gets there (or the group is empty).
+
+    ``duration`` is the time to the event where ``event`` is True, else the time at which
+    the item was censored (still waiting when observation ended). The product-limit
+    estimate is ``S(t) = prod over event times u <= t of (1 - d_u / n_u)``, with ``d_u``
+    events at ``u`` and ``n_u`` items still at risk just before ``u`` (an item censored at
+    ``u`` is at risk at ``u``). All groups at once: the items sorted by (group, time, events
+    first), the product as a running sum of logarithms restarted at each group.
+
+    Examples
+    --------
+    >>> # one group: events at 1 and 3, censored at 2 and 4: S(1) = 3/4, S(3) = 3/4 * 1/2
+    >>> km_median(np.zeros(4, dtype=np.int64), np.array([1, 2, 3, 4]),
+    ...           np.array([True, False, True, False]), 1).tolist()
+    [3.0]
+    """
+    out = np.full(n_groups, np.nan)
+    if group.shape[0] == 0:
+        return out
+    g, t, censored = sorted_by_group(group, duration, ~event)
+    assert censored is not None
+    new = np.empty(g.shape[0], dtype=bool)
+    new[:1] = True
+    new[1:] = (g[1:] != g[:-1]) | (t[1:] != t[:-1])
+    starts = np.flatnonzero(new)
+    del new
+    run_group, run_time = g[starts], t[starts]
+    deaths = np.add.reduceat((~censored).astype(np.int64), starts)
+    group_end = np.cumsum(np.bincount(g, minlength=n_groups))[run_group]
+    del g, t, censored
+    at_risk = group_end - starts
+    factor = 1.0 - deaths / at_risk
+    dead = factor <= 0.0
+    logs = np.log(np.where(dead, 1.0, factor))
+    # the running sums restart at each group: subtract what the groups before it added
+    first_run = np.empty(starts.shape[0], dtype=bool)
+    first_run[:1] = True
+    np.not_equal(run_group[1:], run_group[:-1], out=first_run[1:])
+    head = np.cumsum(first_run) - 1
+    cum_logs = np.cumsum(logs)
+    cum_dead = np.cumsum(dead)
+    base_logs = (cum_logs - logs)[first_run][head]
+    base_dead = (cum_dead - dead)[first_run][head]
+    survival = np.where(cum_dead - base_dead > 0, 0.0, np.exp(cum_logs - base_logs))
+    reached = np.flatnonzero((survival <= _HALF) & (deaths > 0))
+    if reached.shape[0]:
+        groups = run_group[reached]
+        keep = np.empty(reached.shape[0], dtype=bool)
+        keep[:1] = True
+        np.not_equal(groups[1:], groups[:-1], out=keep[1:])
+        out[groups[keep]] = run_time[reached[keep]]
+    return out
+
+
+def reply_chains(parent_row: np.ndarray, is_root: np.ndarray, parent_is_root: np.ndarray,
+                 change: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Depth below its thread's root, and changes of speaker on the way, of every post.
+
+    ``parent_row`` is the row of each post's parent (-1 when the parent's post is not in
+    the table); ``is_root`` marks the posts that start a thread (depth 0);
+    ``parent_is_root`` the posts whose parent is their root (depth 1, whether the root's post
+    is in the table or not); ``change`` is 1 where a post's author differs from its parent's.
+    Returns ``(depth, turns)``, -1 where the chain up to the root is not in the table (or
+    loops). Pointer jumping: each round adds the part of the chain the next post has
+    already summed and jumps over it, so a chain of length L takes about log2(L) rounds of
+    vectorised work.
+
+    Examples
+    --------
+    >>> # 0 root (ann); 1 bob replies to 0; 2 ann replies to 1; 3 replies to a post not held
+    >>> depth, turns = reply_chains(np.array([-1, 0, 1, -1]),
+    ...                             np.array([True, False, False, False]),
+    ...                             np.array([False, True, False, False]),
+    ...                             np.array([0, 1, 1, 1]))
+    >>> depth.tolist(), turns.tolist()
+    ([0, 1, 2, -1], [0, 1, 2, -1])
+    """
+    done, broken = -2, -1
+    depth = np.where(is_root, 0, 1).astype(np.int64)
+    turns = np.where(is_root, 0, change).astype(np.int64)
+    jump = np.where(is_root | parent_is_root, done, parent_row).astype(np.int64)
+    for _ in range(_MAX_JUMPS):
+        active = np.flatnonzero(jump >= 0)
+        if not active.shape[0]:
+            break
+        ahead = jump[active]
+        depth[active] += depth[ahead]
+        turns[active] += turns[ahead]
+        jump[active] = jump[ahead]
+    unknown = jump != done
+    depth[unknown] = broken
+    turns[unknown] = broken
+    return depth, turns
+
+
+__all__ += [
+    "NO_ANSWER",
+    "PairCounts",
+    "PairLog",
+    "answer_latencies",
+    "group_median",
+    "km_median",
+    "pair_counts",
+    "pair_order",
+    "reply_chains",
+    "sort_pairs",
+    "sorted_by_group",
+]

@@ -542,7 +542,7 @@ def as_text(column: IdColumn) -> pa.Array:
     return pa.array(column.values.astype(str), mask=~column.valid)
 
 
-_DECIMAL = r"^(0|-?[1-9][0-9]{0,17})$"
+_DECIMAL = r"^(0|-?[1-9][0-9]{0,18})$"  # 19 digits at most; pc.cast refuses an overflow
 
 
 def decimal_ids(texts: list[pa.Array]) -> list[IdColumn] | None:
