@@ -147,6 +147,36 @@ def test_every_metric_is_unchanged(pair):
         pdt.assert_frame_equal(by_quarter_after, by_quarter_before, check_exact=False, rtol=1e-12)
 
 
+def _renamed_pairs(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (indexed by account and counterpart) with both ids hashed, sorted."""
+    out = frame.copy()
+    out.index = pd.MultiIndex.from_arrays(
+        [pd.array([hashed(v) for v in frame.index.get_level_values(i)],
+                  dtype=frame.index.levels[i].dtype) for i in range(2)],
+        names=frame.index.names,
+    )
+    return out.sort_index()
+
+
+def test_relationships_two_way_and_dyads_are_unchanged(pair):
+    a, p = pair
+    # the dyad census: counts of pairs, blind to names
+    assert em.dyad_census(p.follows) == em.dyad_census(a.follows)
+    # two-way conversations, one row per account
+    two_before, two_after = em.two_way_metrics(a), em.two_way_metrics(p)
+    pdt.assert_frame_equal(two_after.sort_index(), _renamed(two_before), check_exact=False,
+                           rtol=1e-12)
+    assert two_after.attrs.get("unknown") == two_before.attrs.get("unknown")
+    if a.ego is None:
+        return
+    # the owner's relationships, one row per (account, counterpart)
+    rel_before, rel_after = em.relationships(a), em.relationships(p)
+    assert len(rel_before) > 0
+    pdt.assert_frame_equal(rel_after.sort_index(), _renamed_pairs(rel_before),
+                           check_exact=False, rtol=1e-12)
+    assert rel_after.attrs.get("unknown") == rel_before.attrs.get("unknown")
+
+
 # --------------------------------------------------------------------------- across archives
 def test_two_archives_with_one_salt_still_meet():
     alice = em.Archive(
