@@ -64,8 +64,9 @@ if PROFILE not in ("ci", "long"):
     raise ValueError(f"HYPOTHESIS_PROFILE must be 'ci' or 'long' for the fuzz tests, got {PROFILE!r}")
 #: The settings of every fuzz test: ``@FUZZ`` (or ``scaled(n)``, n examples in CI).
 FUZZ = settings.get_profile(PROFILE)
-#: Seconds after which an example is stopped as hanging (the deadline is 10 s).
-HARD_LIMIT = 60
+#: Seconds after which an example is stopped as hanging (the deadline is 10 s);
+#: ``ENGAGEMETRICS_FUZZ_HARD_LIMIT`` sets another.
+HARD_LIMIT = float(os.environ.get("ENGAGEMETRICS_FUZZ_HARD_LIMIT", "60"))
 
 
 def scaled(examples: int) -> settings:

@@ -255,3 +255,35 @@ def test_damaged_containers(seeds, data):
         path.write_bytes(mutate_bytes(data, path.read_bytes()))
         result = only_our_errors(lambda: em.load(path))
     assert _is_archive(result), result
+
+
+# --------------------------------------------------------------------------- generic CSV
+GENERIC_FOLLOWS = (
+    b"source,target,followed_at\nann,bob,2025-01-02T10:00:00Z\nbob,ann,2025-01-03\n"
+    b"cy,ann,\nann,cy,2025-02-01 12:00:00+00:00\n"
+)
+GENERIC_POSTS = (
+    b"post_id,author,created_at,kind,parent_id,parent_author\n"
+    b"1,ann,2025-01-02T10:00:00Z,post,,\n2,bob,2025-01-02T11:00:00Z,reply,1,ann\n"
+    b"3,ann,2025-01-03T09:00:00Z,reply,2,bob\n4,cy,2025-01-04,repost,1,ann\n"
+)
+
+
+@scaled(30)
+@given(data=st.data())
+def test_generic_csv(data):
+    which = data.draw(st.sampled_from(["follows", "posts"]), label="table")
+    body = GENERIC_FOLLOWS if which == "follows" else GENERIC_POSTS
+    files = mutate(data, {f"{which}.csv": body}, [{"posts.csv": GENERIC_POSTS}])
+    if not files:
+        return
+    name, body = next(iter(files.items()))
+    if data.draw(st.booleans(), label="gzip"):
+        name, body = name + ".gz", gzip.compress(body)
+    read = em.read_follows if which == "follows" else em.read_posts
+    errors = data.draw(st.sampled_from(["raise", "coerce", "drop"]), label="errors")
+    with tempfile.TemporaryDirectory() as root:
+        path = Path(root) / name
+        path.write_bytes(body)
+        result = only_our_errors(lambda: read(path, errors=errors))
+    assert isinstance(result, pd.DataFrame | em.EngagemetricsError), result
