@@ -313,8 +313,8 @@ def main(argv: list[str] | None = None) -> int:
             figures = measure(path)
             print(name, counts, figures, flush=True)
             rows.append((name, disk, raw, made, counts, figures, load))
-    load_after = uptime()
-    write_report(Path(args.report), args.size_gb, baseline, rows, load_before, load_after)
+        # after each export, so that a long run leaves its figures so far
+        write_report(Path(args.report), args.size_gb, baseline, rows, load_before, uptime())
     return 0
 
 

@@ -181,7 +181,6 @@ if TYPE_CHECKING:  # pragma: no cover
         reciprocity,
         reciprocity_rho,
     )
-    from .privacy import pseudonymize  # noqa: F401
 
     # relationships and two-way conversations (issue 9, part A)
     from .metrics.relationships import (  # noqa: F401
@@ -192,4 +191,5 @@ if TYPE_CHECKING:  # pragma: no cover
         relationships,
     )
     from .metrics.twoway import two_way_metrics  # noqa: F401
+    from .privacy import pseudonymize  # noqa: F401
     from .report import Audit, audit  # noqa: F401
