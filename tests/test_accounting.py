@@ -128,6 +128,16 @@ def account_twitter(archive: em.Archive, files: dict[str, bytes]) -> Books:
 
 
 # --------------------------------------------------------------------------- Mastodon
+# The lists a Mastodon export holds beside the follows, with the kind the ledger counts.
+MASTODON_OTHER_CSVS = {
+    "muted_accounts.csv": "mute",
+    "blocked_accounts.csv": "block",
+    "blocked_domains.csv": "domain block",
+    "lists.csv": "list member",
+    "bookmarks.csv": "bookmark",
+}
+
+
 def account_mastodon(archive: em.Archive, files: dict[str, bytes]) -> Books:
     books, ego = Books(), archive.ego
     rest = []
@@ -154,6 +164,10 @@ def account_mastodon(archive: em.Archive, files: dict[str, bytes]) -> Books:
             rows = csv_rows(raw, header=True)
             taken = int((archive.follows["target"] == ego).sum())
             books.add(base, len(rows), taken, dropped(archive, base, {"follower"}))
+        elif base in MASTODON_OTHER_CSVS:
+            header = raw.split(b"\n", 1)[0].lower().startswith((b"account address", b"list title"))
+            rows = csv_rows(raw, header=header)
+            books.add(base, len(rows), 0, dropped(archive, base, {MASTODON_OTHER_CSVS[base]}))
         else:
             rest.append(name)
     other_files(archive, books, rest)
@@ -304,6 +318,24 @@ def test_every_generated_record_is_accounted_for(generated, platform):
     else:
         books = account_research(archive, path.name, path.read_bytes())
     books.check()
+
+
+def test_every_row_of_the_other_mastodon_lists_is_accounted_for(tmp_path):
+    folder = tmp_path / "mastodon"
+    em.datasets.demo_export("mastodon", folder)
+    # the lists Mastodon exports beside the follows: each row is counted in the ledger
+    (folder / "muted_accounts.csv").write_text(
+        "Account address,Hide notifications\nann@h.example,true\nbob@h.example,false\n")
+    (folder / "blocked_accounts.csv").write_text("cy@h.example\ndee@h.example\neve@x.example\n")
+    (folder / "blocked_domains.csv").write_text("spam.example\n")
+    (folder / "lists.csv").write_text("Friends,ann@h.example\nFriends,bob@h.example\n")
+    (folder / "bookmarks.csv").write_text("https://h.example/@ann/1\n")
+    archive = em.load(folder)
+    books = account_mastodon(archive, members(folder))
+    books.check()
+    # 2 + 3 + 1 + 2 + 1 rows, each in the ledger under its file
+    other = archive.ledger[archive.ledger["source"].isin(MASTODON_OTHER_CSVS)]
+    assert int(other["count"].sum()) == 9
 
 
 def test_every_record_of_the_real_x_archive_is_accounted_for(samples):
