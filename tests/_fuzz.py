@@ -8,7 +8,7 @@ bytes UTF-8 forbids); an empty file; a file removed; the wrong file in the right
 
 Profiles (hypothesis profiles; the environment variable ``HYPOTHESIS_PROFILE`` picks one):
 
-* ``ci`` (the default): a few dozen examples per importer, derandomized, so that the suite
+* ``ci`` (the default): 20 to 25 examples per importer, derandomized, so that the suite
   is quick (well under a minute and a half on 2 shared cores) and gives the same result on
   every run;
 * ``long``: 3,000 random examples per importer (``ENGAGEMETRICS_FUZZ_EXAMPLES`` sets

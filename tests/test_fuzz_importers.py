@@ -6,7 +6,7 @@ within a time bound. The mutations are those of tests/_fuzz.py: truncated and fl
 bytes, wrong JSON/CSV/CBOR types, missing and extra keys, huge numbers, odd Unicode, empty
 files, missing files, the wrong file in the right place.
 
-CI runs a few dozen derandomized examples per importer (the hypothesis profile ``ci``,
+CI runs 20 to 25 derandomized examples per importer (the hypothesis profile ``ci``,
 the default), each under hypothesis's deadline and a SIGALRM watchdog (tests/_fuzz.py). A longer run (thousands of random
 examples each)::
 
@@ -128,20 +128,20 @@ def real_seeds(seeds, samples) -> dict[str, list[Files]]:
 
 
 # --------------------------------------------------------------------------- importers
-@scaled(40)
+@scaled(25)
 @given(data=st.data())
 def test_x_archive(real_seeds, data):
     _fuzz_reader(data, real_seeds["twitter"], em.read_twitter_archive,
                  donors=real_seeds["mastodon"])
 
 
-@scaled(40)
+@scaled(25)
 @given(data=st.data())
 def test_mastodon_archive_and_csvs(seeds, data):
     _fuzz_reader(data, seeds["mastodon"], em.read_mastodon_archive, donors=seeds["twitter"])
 
 
-@scaled(40)
+@scaled(25)
 @given(data=st.data())
 def test_bluesky_car(real_seeds, data):
     seeds = real_seeds["bluesky"]
@@ -163,19 +163,19 @@ def test_bluesky_car(real_seeds, data):
     assert _is_archive(result), result
 
 
-@scaled(30)
+@scaled(20)
 @given(data=st.data())
 def test_instagram_json(seeds, data):
     _fuzz_reader(data, seeds["instagram"], em.read_instagram_export, donors=seeds["mastodon"])
 
 
-@scaled(30)
+@scaled(20)
 @given(data=st.data())
 def test_linkedin_csv(seeds, data):
     _fuzz_reader(data, seeds["linkedin"], em.read_linkedin_export, donors=seeds["research"])
 
 
-@scaled(30)
+@scaled(20)
 @given(data=st.data())
 def test_research_logs(real_seeds, data):
     seeds = real_seeds["research"]
@@ -231,7 +231,7 @@ def follower_inputs(follower_bases) -> list[tuple[str, Files]]:
     ]
 
 
-@scaled(30)
+@scaled(20)
 @given(data=st.data())
 def test_add_followers_csv_and_api_pages(follower_bases, follower_inputs, data):
     platform, files = follower_inputs[data.draw(st.sampled_from([0, 1]), label="input")]
@@ -245,7 +245,7 @@ def test_add_followers_csv_and_api_pages(follower_bases, follower_inputs, data):
 
 
 # --------------------------------------------------------------------------- containers
-@scaled(30)
+@scaled(20)
 @given(data=st.data())
 def test_damaged_containers(seeds, data):
     platform = data.draw(st.sampled_from(["twitter", "mastodon", "instagram", "linkedin"]))
@@ -269,7 +269,7 @@ GENERIC_POSTS = (
 )
 
 
-@scaled(30)
+@scaled(20)
 @given(data=st.data())
 def test_generic_csv(data):
     which = data.draw(st.sampled_from(["follows", "posts"]), label="table")
