@@ -65,6 +65,8 @@ _LAZY = {
     "audit": "engagemetrics.report",
     "Audit": "engagemetrics.report",
     "load": "engagemetrics.io.load",
+    "Limits": "engagemetrics.io.load",
+    "pseudonymize": "engagemetrics.privacy",
     "add_followers": "engagemetrics.io.followers",
     "read_twitter_archive": "engagemetrics.io.twitter",
     "read_mastodon_archive": "engagemetrics.io.mastodon",
@@ -91,7 +93,8 @@ _LAZY = {
     "two_way_metrics": "engagemetrics.metrics.twoway",
 }
 _SUBMODULES = {
-    "coverage", "datasets", "derive", "exceptions", "io", "ledger", "metrics", "plotting", "schema"
+    "coverage", "datasets", "derive", "exceptions", "io", "ledger", "metrics", "plotting",
+    "privacy", "schema",
 }
 # Short names of submodules: `em.plot.plot_quadrants(...)`.
 _ALIASES = {"plot": "plotting"}
@@ -121,6 +124,7 @@ __all__ = [
     "ledger",
     "plot",
     "plotting",
+    "privacy",
     "read_follows",
     "read_posts",
     "schema",
@@ -145,13 +149,13 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import coverage, datasets, derive, ledger, plotting, schema
+    from . import coverage, datasets, derive, ledger, plotting, privacy, schema
     from . import plotting as plot
     from .io.bluesky import read_bluesky_repo  # noqa: F401
     from .io.followers import add_followers  # noqa: F401
     from .io.instagram import read_instagram_export  # noqa: F401
     from .io.linkedin import read_linkedin_export  # noqa: F401
-    from .io.load import load  # noqa: F401
+    from .io.load import Limits, load  # noqa: F401
     from .io.mastodon import read_mastodon_archive  # noqa: F401
     from .io.research import read_activity_log, read_activity_table, read_edge_list  # noqa: F401
     from .io.twitter import read_twitter_archive  # noqa: F401
@@ -187,4 +191,5 @@ if TYPE_CHECKING:  # pragma: no cover
         relationships,
     )
     from .metrics.twoway import two_way_metrics  # noqa: F401
+    from .privacy import pseudonymize  # noqa: F401
     from .report import Audit, audit  # noqa: F401

@@ -15,10 +15,65 @@ from typing import Any
 
 from ..exceptions import CorruptExportError
 
-__all__ = ["JSONStream"]
+__all__ = ["REPAIRED_SURROGATES", "JSONStream", "repair_surrogates"]
 
 _CHUNK = 1 << 20  # characters read at a time
 _MAX_RECORD_CHARS = 64 << 20  # a record longer than this is taken as damage
+#: The ledger's reason for strings that held a lone surrogate (see :func:`repair_surrogates`).
+REPAIRED_SURROGATES = (
+    "text holding a lone UTF-16 surrogate (an escape such as \\ud800, which is no "
+    "character): kept, with the escape written out as text"
+)
+
+
+def _has_surrogate_escape(text: str) -> bool:
+    return "\\ud" in text or "\\uD" in text
+
+
+def _fixed(s: str) -> str | None:
+    """``s`` with each lone surrogate written as its escape, or None when it has none."""
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "backslashreplace").decode("utf-8")
+    return None
+
+
+def repair_surrogates(value: Any) -> tuple[Any, int]:
+    """``value`` with every string's lone surrogates written out as text; and how many strings.
+
+    JSON can escape a UTF-16 surrogate alone (``"\\ud800"``), which decodes to a Python
+    string that no UTF-8 file or Arrow column can hold. Such a character becomes the six
+    characters of its escape (``\\ud800``), so the record is kept and the tables can
+    be built. Walks the value without recursion (a deep document cannot overflow).
+
+    Examples
+    --------
+    >>> repair_surrogates({"a\\ud800": ["x\\udfffy", "ok", 1]})
+    ({'a\\\\ud800': ['x\\\\udfffy', 'ok', 1]}, 2)
+    """
+    count = 0
+    root = [value]
+    stack: list[tuple[Any, Any]] = [(root, 0)]
+    while stack:
+        holder, key = stack.pop()
+        item = holder[key]
+        if isinstance(item, str):
+            new = _fixed(item)
+            if new is not None:
+                holder[key] = new
+                count += 1
+        elif isinstance(item, list):
+            stack.extend((item, i) for i in range(len(item)))
+        elif isinstance(item, dict):
+            for k in list(item):
+                new_key = _fixed(k) if isinstance(k, str) else None
+                if new_key is not None:
+                    item[new_key] = item.pop(k)
+                    count += 1
+                    k = new_key
+                stack.append((item, k))
+    return root[0], count
 
 
 def _line_col(text: str, pos: int, line_base: int, col_base: int) -> tuple[int, int]:
@@ -49,6 +104,8 @@ class JSONStream:
         self._line = 1  # line and column (1-based) of self._buf[0]
         self._col = 1
         self._decoder = json.JSONDecoder()
+        #: How many strings held a lone surrogate, written out (:func:`repair_surrogates`).
+        self.repaired = 0
 
     # -- buffer management
     def _more(self) -> bool:
@@ -102,6 +159,8 @@ class JSONStream:
         while True:
             try:
                 value, end = self._decoder.raw_decode(self._buf, self._pos)
+            except RecursionError:
+                raise self._fail("nested deeper than a JSON decoder can follow") from None
             except json.JSONDecodeError as exc:
                 # Incomplete (the buffer ends inside the record): read on, up to a bound
                 # so that damage in a large file fails early instead of buffering the rest.
@@ -112,6 +171,9 @@ class JSONStream:
                 ):
                     continue
                 raise self._fail(f"not JSON ({exc.msg})", exc.pos) from None
+            if _has_surrogate_escape(self._buf[self._pos : end]):
+                value, n = repair_surrogates(value)
+                self.repaired += n
             self._pos = end
             return value
 

@@ -71,8 +71,10 @@ def iter_records(files: ExportFiles, stored: str, label: str) -> Iterator[Any]:
     """The records of one ``.js`` data file, decoded one at a time."""
     with files.open(stored) as raw:
         handle = io.TextIOWrapper(raw, encoding="utf-8-sig")
+        stream = JSONStream(handle, label, expected=_YTD_EXPECTED)
         try:
-            yield from JSONStream(handle, label, expected=_YTD_EXPECTED).items()
+            yield from stream.items()
+            files.note_repaired(stored, stream.repaired)
         except UnicodeDecodeError as exc:
             raise CorruptExportError(
                 f"{label} is not UTF-8 text ({exc.reason}); download the archive again"

@@ -101,16 +101,18 @@ def _quoted_uri(embed: Any) -> str | None:
 
 
 @contextmanager
-def _open_car(path: Any) -> Iterator[tuple[IO[bytes], str, str]]:
-    """A seekable binary stream of the CAR, a label for messages and a name for the ledger.
+def _open_car(path: Any) -> Iterator[tuple[IO[bytes], str, str, Ledger]]:
+    """A seekable stream of the CAR, a label for messages, a name for the ledger, and a
+    ledger holding what the container noted (the other files of a folder or zip).
 
-    The export is opened through :class:`ExportFiles` like every other: a CAR on disk is
-    read in place, a CAR inside a zip or tar.gz is copied to a temporary file (the block
-    index needs random access).
+    The export is opened through :class:`ExportFiles` like every other: a CAR on disk, a
+    stored (uncompressed) zip member or a member of an uncompressed tar is read in
+    place; a compressed member is copied to an anonymous temporary file first, deleted
+    when the read ends (the block index needs random access; ``docs/importers.md``).
     """
     if isinstance(path, (bytes, bytearray)):
         # The caller already holds the bytes; BytesIO over bytes shares them (no copy).
-        yield io.BytesIO(bytes(path)), "<bytes>", "repo.car"
+        yield io.BytesIO(bytes(path)), "<bytes>", "repo.car", Ledger()
         return
     if not isinstance(path, (str, os.PathLike, ExportFiles)):
         raise InvalidArgumentError(
@@ -128,8 +130,14 @@ def _open_car(path: Any) -> Iterator[tuple[IO[bytes], str, str]]:
                 f"{files.path} holds several CAR files ({', '.join(cars[:5])}); pass the one "
                 "to read"
             )
+        ledger = Ledger()
+        files.note_into(ledger)
+        files.count_unread(
+            cars, posixpath.dirname(files.inner_name(cars[0])), ledger,
+            "file other than the CAR (not read)",
+        )
         with files.seekable(cars[0]) as fh:
-            yield fh, files.label(cars[0]), posixpath.basename(cars[0])
+            yield fh, files.label(cars[0]), posixpath.basename(cars[0]), ledger
 
 
 # --------------------------------------------------------------------------- reader
@@ -226,11 +234,13 @@ def read_bluesky_repo(
     >>> archive.follows["followed_at"].iloc[0]
     Timestamp('2024-02-22 11:37:15+0000', tz='UTC')
     """
-    with _open_car(path) as (fh, label, origin):
-        return _read_car(fh, label, origin, dict(handles or {}))
+    with _open_car(path) as (fh, label, origin, ledger):
+        return _read_car(fh, label, origin, dict(handles or {}), ledger)
 
 
-def _read_car(fh: IO[bytes], label: str, origin: str, handle_map: dict[str, str]) -> Archive:
+def _read_car(
+    fh: IO[bytes], label: str, origin: str, handle_map: dict[str, str], ledger: Ledger
+) -> Archive:
     blocks = BlockStore(fh, label)
     header = blocks.header
     roots = header.get("roots") or []
@@ -250,7 +260,6 @@ def _read_car(fh: IO[bytes], label: str, origin: str, handle_map: dict[str, str]
             f"{CAR_HINT}"
         )
     ego = str(commit["did"])
-    ledger = Ledger()
     acc = _Accumulator(ego, origin, ledger, handle_map)
     missing_nodes = [0]
     in_tree: set[bytes] = set()

@@ -179,6 +179,8 @@ def add_parsed_followers(archive: Archive, inputs: Iterable[tuple[str, list[Any]
                 _check_subject(item, archive, name)
                 # A repo never names its owner's handle; the page's subject does.
                 rows.append((ego, item.handle, item.display_name, []))
+            elif isinstance(item, _Noted):
+                ledger.add(*item.note[:4], action=item.note[4])
             else:
                 entries.append((name, item))
     mapper = EntryMapper.of(archive)
@@ -214,6 +216,13 @@ def add_parsed_followers(archive: Archive, inputs: Iterable[tuple[str, list[Any]
 
 # --------------------------------------------------------------------------- inputs
 @dataclass
+class _Noted:
+    """A fact about the container the followers came in (a file not read), for the ledger."""
+
+    note: tuple[str, str, str, int, str]
+
+
+@dataclass
 class _Subject:
     """The account whose followers a Bluesky page lists."""
 
@@ -243,9 +252,20 @@ def _inputs(
                     f"{followers} holds no .json or .csv file of followers; expected saved "
                     "getFollowers / followers API pages or a CSV"
                 )
+            book = Ledger()
+            files.note_into(book)
+            files.count_unread(members, "", book, "neither JSON nor CSV (not read)")
+            noted: list[Any] = [
+                _Noted((str(source), str(kind), str(reason), int(count), str(action)))
+                for source, kind, count, reason, action in book.to_frame().itertuples(
+                    index=False, name=None
+                )
+            ]
             for member in members:
                 label = source or posixpath.basename(member)
                 parsed.append((label, _from_member(files, member, format, label)))
+        if noted:
+            parsed.append((files.path.name, noted))
         yield from parsed
         return
     if isinstance(followers, (list, tuple)):

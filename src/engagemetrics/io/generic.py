@@ -9,7 +9,12 @@ from typing import Any
 import pandas as pd
 
 from .. import schema
-from ..exceptions import CorruptExportError, EmptyInputError, InvalidArgumentError
+from ..exceptions import (
+    CorruptExportError,
+    EmptyInputError,
+    InvalidArgumentError,
+    UnsafeArchiveError,
+)
 
 __all__ = ["read_follows", "read_posts", "read_table"]
 
@@ -40,21 +45,64 @@ def read_table(path_or_frame: Any, *, table: str = "table") -> tuple[pd.DataFram
     suffixes = "".join(path.suffixes).lower()
     if path.stat().st_size == 0:
         raise EmptyInputError(f"{path} is empty (0 bytes); expected a {table} table with a header row")
+    # Imported here: `import engagemetrics` stays light (the archive modules load on use).
+    from ._container import DEFAULT_LIMITS, ExportFiles
+
     if ".parquet" in suffixes or suffixes.endswith(".pq"):
+        _check_parquet(path, DEFAULT_LIMITS)
         try:
             frame = pd.read_parquet(path)
         except Exception as exc:  # pyarrow raises many kinds
             raise CorruptExportError(f"{path} is not a readable Parquet file: {exc}") from exc
         return frame, name
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    except pd.errors.EmptyDataError as exc:
-        raise EmptyInputError(
-            f"{path} has no header row; expected a {table} table, e.g. 'source,target'"
-        ) from exc
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise CorruptExportError(f"{path} is not a readable CSV file: {exc}") from exc
+    # Through the export container: a .csv.gz (or .bz2, .xz) is decompressed under the
+    # limits against gzip bombs, and a zip holding one CSV is read from the zip.
+    with ExportFiles(path) as files:
+        members = files.names()
+        if len(members) != 1:
+            raise InvalidArgumentError(
+                f"{path} holds {len(members)} files; pass the CSV or Parquet file of the "
+                f"{table} table itself"
+            )
+        try:
+            with files.open(members[0], gunzip=True) as fh:
+                frame = pd.read_csv(fh, dtype=str, keep_default_na=False, na_values=[""])
+        except pd.errors.EmptyDataError as exc:
+            raise EmptyInputError(
+                f"{path} has no header row; expected a {table} table, e.g. 'source,target'"
+            ) from exc
+        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+            raise CorruptExportError(f"{path} is not a readable CSV file: {exc}") from exc
     return frame, name
+
+
+def _check_parquet(path: Path, limits: Any) -> None:
+    """Refuse a Parquet file whose columns declare more bytes than the safety limits allow.
+
+    Parquet compresses, and repeats values by run-length and dictionary encoding: a small
+    file can declare gigabytes of rows. Its footer states the uncompressed size of every
+    row group; that is checked before anything is decoded.
+    """
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(path).metadata
+        declared = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    except Exception as exc:  # pyarrow raises many kinds
+        raise CorruptExportError(f"{path} is not a readable Parquet file: {exc}") from exc
+    size = path.stat().st_size
+    if declared > limits.max_member_bytes:
+        raise UnsafeArchiveError(
+            f"{path}: its row groups declare {declared:,} bytes, over the limit "
+            f"max_member_bytes={limits.max_member_bytes:,} (a safety limit against "
+            "decompression bombs); not read"
+        )
+    if declared > limits.ratio_cap(size):
+        raise UnsafeArchiveError(
+            f"{path}: its row groups declare {declared:,} bytes from {size:,}, over the limit "
+            f"max_ratio={limits.max_ratio:g} (a safety limit against decompression bombs); "
+            "not read"
+        )
 
 
 def read_follows(

@@ -359,9 +359,12 @@ def can_read(files: ExportFiles) -> str | None:
 
 
 def _personal_info(
-    files: ExportFiles, platform: str, ledger: Ledger
+    files: ExportFiles, platform: str, ledger: Ledger, consulted: set[str]
 ) -> tuple[str | None, str | None]:
-    """(username, display name) from personal_information.json, if present."""
+    """(username, display name) from personal_information.json, if present.
+
+    Every file opened goes to ``consulted``; one that names no username is counted.
+    """
     names = files.names()
     candidates = [n for n in names if posixpath.basename(n) == "personal_information.json"]
     ordered = sorted(
@@ -374,6 +377,7 @@ def _personal_info(
         ),
     )
     for name in ordered:
+        consulted.add(name)
         try:
             data = _load_json(files, name)
         except CorruptExportError:
@@ -386,10 +390,15 @@ def _personal_info(
         users = data.get("profile_user") if isinstance(data, Mapping) else None
         if isinstance(users, Mapping):
             users = [users]
-        if not isinstance(users, list) or not users or not isinstance(users[0], Mapping):
-            continue
-        fields = users[0].get("string_map_data")
+        fields = (
+            users[0].get("string_map_data")
+            if isinstance(users, list) and users and isinstance(users[0], Mapping)
+            else None
+        )
         if not isinstance(fields, Mapping):
+            ledger.add(
+                posixpath.basename(name), "profile", "no profile_user with a Username (not used)"
+            )
             continue
 
         def value(key: str, fields: Mapping[str, Any] = fields) -> str | None:
@@ -399,6 +408,9 @@ def _personal_info(
         username = value("Username")
         if username:
             return username, value("Name")
+        ledger.add(
+            posixpath.basename(name), "profile", "no profile_user with a Username (not used)"
+        )
     return None, None
 
 
@@ -495,6 +507,7 @@ def _read(files: ExportFiles, *, ego: str | None, platform: str) -> Archive:
             f"{files.path} holds no {chosen} follow list (followers_*.json / following.json)"
         )
     ledger = Ledger()
+    files.note_into(ledger)
     for name in duplicates:
         ledger.add(
             posixpath.basename(name),
@@ -510,7 +523,8 @@ def _read(files: ExportFiles, *, ego: str | None, platform: str) -> Archive:
             f"({', '.join('-'.join(d) for d in sorted(downloads))}); load one at a time (the "
             "zips of one download share the account and the date in their names)"
         )
-    info_user, info_name = _personal_info(files, chosen, ledger)
+    consulted: set[str] = set()
+    info_user, info_name = _personal_info(files, chosen, ledger, consulted)
     if ego is None:
         ego = info_user or (match.group("user") if match else None)
         if ego is None:
@@ -547,7 +561,10 @@ def _read(files: ExportFiles, *, ego: str | None, platform: str) -> Archive:
         action="flagged",
     )
     _count_other_files(
-        files, chosen, set(followers_files) | set(following_files) | set(duplicates), ledger
+        files,
+        chosen,
+        set(followers_files) | set(following_files) | set(duplicates) | consulted,
+        ledger,
     )
 
     stamp = pd.to_numeric(pd.Series(times, dtype=object), errors="coerce")
@@ -561,6 +578,7 @@ def _read(files: ExportFiles, *, ego: str | None, platform: str) -> Archive:
     )
     followed_at = pd.to_datetime(stamp, unit="s", utc=True, errors="coerce")
     follows = pd.DataFrame({"source": sources, "target": targets, "followed_at": followed_at})
+    files.note_into(ledger)  # what reading met (text repaired)
 
     usernames = sorted((set(sources) | set(targets)) - {ego})
     accounts = pd.DataFrame(
@@ -607,20 +625,19 @@ def _count_other_files(
     files: ExportFiles, platform: str, read: set[str], ledger: Ledger
 ) -> None:
     """Count the records of relationship files that are not follow edges, and other files."""
-    not_read = 0
+    handled = set(read)
     counted: set[str] = set()
-    for name in files.names():
-        if name in read:
-            continue
+    for name in files.unread(read):
         base = posixpath.basename(name)
         inner = files.inner_name(name)
         if inner in counted and _ext(base) == ".json":
+            handled.add(name)
             ledger.add(base, "file", "the same file again in another part of the download")
             continue
         counted.add(inner)
         stem, ext = posixpath.splitext(base)
-        if base == "personal_information.json":
-            continue  # read for the ego's username
+        lower = base.lower()
+        follow_list = bool(_FOLLOWERS.match(lower) or _FOLLOWING.match(lower))
         # Relationship files live beside Instagram's follow lists; Threads' folder
         # holds posts and activity, which are files not read.
         in_lists = (
@@ -628,11 +645,8 @@ def _count_other_files(
             and any(_in_dir(name, d) for d in _FOLLOW_DIRS)
             and not _in_dir(name, _THREADS_DIR)
         )
-        if (
-            in_lists
-            and ext.lower() == ".json"
-            and not (_FOLLOWERS.match(base.lower()) or _FOLLOWING.match(base.lower()))
-        ):
+        if in_lists and ext.lower() == ".json" and not follow_list:
+            handled.add(name)
             kind, reason = _OTHER_LISTS.get(stem.lower(), ("record", "relationship list not used"))
             try:
                 records = _records(_load_json(files, name), base, files)
@@ -640,14 +654,10 @@ def _count_other_files(
                 ledger.add(base, "file", "damaged JSON, not read")
                 continue
             ledger.add(base, kind, reason, len(records))
-        elif _in_dir(name, _THREADS_DIR) and (
-            _FOLLOWERS.match(base.lower()) or _FOLLOWING.match(base.lower())
-        ):
+        elif _in_dir(name, _THREADS_DIR) and follow_list:
+            handled.add(name)
             ledger.add(base, "file", "Threads follow list (read it with platform='threads')")
-        elif any(_in_dir(name, d) for d in _FOLLOW_DIRS) and (
-            _FOLLOWERS.match(base.lower()) or _FOLLOWING.match(base.lower())
-        ):
+        elif any(_in_dir(name, d) for d in _FOLLOW_DIRS) and follow_list:
+            handled.add(name)
             ledger.add(base, "file", "Instagram follow list (read it with platform='instagram')")
-        else:
-            not_read += 1
-    ledger.add(files.path.name, "file", "file outside the follow lists (not read)", not_read)
+    files.count_unread(handled, "", ledger, "file outside the follow lists (not read)")

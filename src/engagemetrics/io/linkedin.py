@@ -206,6 +206,7 @@ def _read(files: ExportFiles, *, ego: str) -> Archive:
         )
     label = posixpath.basename(member)
     ledger = Ledger()
+    files.note_into(ledger)
     header, rows = _rows(files.read_text(member), label, files)
     column = {name.lower(): i for i, name in enumerate(header)}
 
@@ -291,12 +292,13 @@ def _read(files: ExportFiles, *, ego: str) -> Archive:
 
 
 def _count_other_files(files: ExportFiles, member: str, ledger: Ledger) -> None:
-    other = 0
-    for name in files.names():
-        if name == member:
-            continue
+    handled: set[str] = {member}
+    for name in files.unread({member}):
         base = posixpath.basename(name).lower()
-        if base == "messages.csv":
+        if base == "profile.csv":
+            handled.add(name)  # read for the ego's display name
+        elif base == "messages.csv":
+            handled.add(name)
             try:
                 text = files.read_text(name)
                 count = sum(1 for row in csv.reader(io.StringIO(text, newline="")) if row) - 1
@@ -309,8 +311,7 @@ def _count_other_files(files: ExportFiles, member: str, ledger: Ledger) -> None:
                 "private messages: not used as interactions",
                 max(count, 0),
             )
-        elif base == "profile.csv":
-            continue  # read for the ego's display name
-        else:
-            other += 1
-    ledger.add(files.path.name, "file", "file other than Connections.csv (not read)", other)
+    files.count_unread(
+        handled, posixpath.dirname(files.inner_name(member)), ledger,
+        "file other than Connections.csv (not read)",
+    )

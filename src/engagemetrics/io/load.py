@@ -9,10 +9,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..archive import Archive
-from ..exceptions import ExportPartError, InvalidArgumentError, UnknownFormatError
-from ._container import ExportFiles
+from ..exceptions import (
+    ExportPartError,
+    InvalidArgumentError,
+    UnknownFormatError,
+    UnsafeArchiveError,
+)
+from ._container import ExportFiles, Limits
 
-__all__ = ["FORMATS", "load"]
+__all__ = ["FORMATS", "Limits", "load"]
 
 #: Formats in the order they are tried: (module, reader function). Each module
 #: defines ``can_read(files: ExportFiles) -> str | None`` (None: it can read
@@ -40,6 +45,7 @@ def load(
     followers: Any = None,
     ego: str | int | None = None,
     show_progress: bool = False,
+    limits: Limits | None = None,
     **kwargs: Any,
 ) -> Archive:
     """Read any supported export into an :class:`~engagemetrics.Archive`.
@@ -79,6 +85,11 @@ def load(
         Show a progress bar on stderr while a large file is read (the readers of large
         exports: X, Mastodon, research logs; the others are quick). Default False: the
         library writes nothing by itself.
+    limits : Limits, optional
+        The safety limits against zip and gzip bombs (:class:`Limits`: the size of a
+        member and of the whole export, the compression ratio, the number of members).
+        An export over a limit raises :class:`~engagemetrics.UnsafeArchiveError`, whose
+        message names the limit; raise only that one for a file you trust.
     **kwargs
         Passed to the reader (e.g. ``handles=`` for Bluesky).
 
@@ -97,6 +108,12 @@ def load(
     InvalidArgumentError
         ``format`` is not a known format, or ``following=``/``followers=`` is given
         for an export that cannot take it.
+    UnsafeArchiveError
+        The archive is malformed or hostile (a member with an absolute or ``..`` path, a
+        link, two members of one name with different contents) or over a limit of
+        ``limits``.
+    CorruptExportError
+        A file of the export is damaged (truncated, not the JSON, CSV or CAR it should be).
     FileNotFoundError
         ``path`` does not exist.
     ImportError
@@ -121,7 +138,7 @@ def load(
             f"format must be one of {sorted(FORMATS)}, got {format!r}; or leave it out "
             "to detect the format"
         )
-    with ExportFiles(path) as files:
+    with ExportFiles(path, limits) as files:
         name = format if format is not None else _detect(files, path)
         module = importlib.import_module(FORMATS[name][0])
         read = getattr(module, FORMATS[name][1])
@@ -167,8 +184,8 @@ def _detect(files: ExportFiles, path: Any) -> str:
             continue
         try:
             reason = detector(files)
-        except ImportError:
-            raise
+        except (ImportError, UnsafeArchiveError):
+            raise  # a broken installation, or a hostile file: not a format that does not fit
         except Exception as exc:  # a probe that fails must not stop the other formats
             reason = f"could not inspect the files ({type(exc).__name__}: {exc})"
         if reason is None:
@@ -179,4 +196,10 @@ def _detect(files: ExportFiles, path: Any) -> str:
         message = hint(files) if hint is not None else None
         if message:
             raise ExportPartError(path, message)
+    if files.nested:
+        attempts["archives inside"] = (
+            f"{', '.join(files.nested[:3])} is an archive inside the archive, which is not "
+            "opened (only one level of archives is read): extract the outer archive and load "
+            "the folder"
+        )
     raise UnknownFormatError(path, attempts)

@@ -387,6 +387,7 @@ class _Reader:
     ) -> tuple[Archive, tuple[str, list[Any]] | None]:
         files, ledger = self.files, self.ledger
         outbox = self._outbox()
+        files.note_into(ledger)
         source = posixpath.basename(outbox)
         self.used.add(outbox)
         self._read_ego(outbox)
@@ -454,8 +455,13 @@ class _Reader:
                 self.used.add(name)
                 kind, reason = _OTHER_CSVS[base]
                 ledger.add(posixpath.basename(name), kind, reason, self._count_rows(name))
-        other = sum(1 for n in files.names() if n not in self.used)
-        ledger.add(files.path.name, "file", "media or other file (not read)", other)
+        files.count_unread(
+            self.used,
+            posixpath.dirname(files.inner_name(outbox)),
+            ledger,
+            "media or other file (not read)",
+        )
+        files.note_into(ledger)  # what reading met (text repaired)
 
         accounts = pd.DataFrame(
             {
@@ -500,6 +506,7 @@ class _Reader:
             stream = JSONStream(handle, label, expected=_OUTBOX_EXPECTED)
             try:
                 yield from stream.members("orderedItems")
+                self.files.note_repaired(name, stream.repaired)
             except UnicodeDecodeError as exc:
                 raise CorruptExportError(
                     f"{label} is not UTF-8 text ({exc.reason}); {_OUTBOX_EXPECTED}"
@@ -718,7 +725,7 @@ class _Reader:
     def _csv(self, given: Any, found: str | None, what: str) -> tuple[str, list[Any]]:
         """The entries of a follow-list CSV given as a path, or found in the export."""
         if given is not None:
-            with opened(given) as csv_files:
+            with opened(given, self.files.limits) as csv_files:
                 if csv_files.kind != "file":
                     raise InvalidArgumentError(
                         f"{what}= must be a CSV file (e.g. following_accounts.csv), got the "

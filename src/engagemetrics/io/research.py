@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import posixpath
 import re
 import warnings
 from collections.abc import Iterator
@@ -291,6 +292,7 @@ def read_activity_table(
             passed = _activity_pass(
                 files, name, label, origin, chunksize, fast=False, show=show_progress
             )
+        _note_container(files, name, passed[0])
     ledger, actors, targets, times, kinds = passed
     actor = pd.concat(actors, ignore_index=True)
     target = pd.concat(targets, ignore_index=True)
@@ -305,6 +307,15 @@ def read_activity_table(
         }
     )
     return attach_ledger(frame, ledger)
+
+
+def _note_container(files: ExportFiles, name: str, ledger: Ledger) -> None:
+    """What the container noted, and the files of a folder or zip beside the data file."""
+    files.note_into(ledger)
+    files.count_unread(
+        {name}, posixpath.dirname(files.inner_name(name)), ledger,
+        "file other than the data file (not read)",
+    )
 
 
 class _NotClean(Exception):
@@ -484,6 +495,7 @@ def read_edge_list(
             chunk = chunk[ok]
             has_weight = has_weight or bool(chunk["weight"].notna().any())
             parts.append(chunk)
+        _note_container(files, name, ledger)
     ledger.add(origin, "follow", "line has more than 3 fields", len(bad_lines))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     if len(frame) == 0:

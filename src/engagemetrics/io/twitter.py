@@ -326,6 +326,7 @@ class _XReader:
     # ------------------------------------------------------------------ layout
     def read(self) -> Archive:
         layout = find_layout(self.files)
+        self.files.note_into(self.ledger)
         self.used |= layout.read_aside
         for name in layout.duplicates:
             self.used.add(name)
@@ -338,6 +339,16 @@ class _XReader:
             self._read_modern(layout)
         else:
             self._read_legacy(layout)
+        read = [f.stored for f in layout.files if f.stored] + sorted(layout.read_aside)
+        home = posixpath.dirname(self.files.inner_name(read[0])) if read else ""
+        self.files.count_unread(
+            self.used,
+            home,
+            self.ledger,
+            "file not read (media, the archive's viewer, X's field dictionary, or another "
+            "file)",
+        )
+        self.files.note_into(self.ledger)  # what reading met (text repaired)
         return self._build(layout)
 
     def _absent(self, f: DataFile, kind: str) -> None:

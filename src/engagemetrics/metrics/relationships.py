@@ -325,9 +325,9 @@ def relationships(
     merged with :func:`engagemetrics.merge` hold both sides between their owners, and
     :meth:`engagemetrics.Archive.with_interactions` adds what others addressed to the owner.
 
-    Tie strength follows Granovetter's dimensions of a tie (time, emotional intensity,
+    Tie strength follows Granovetter's dimensions of a tie [1]_ (time, emotional intensity,
     intimacy, reciprocal services) and the predictors Gilbert and Karahalios found on
-    social media, measured from what exports hold:
+    social media [2]_, measured from what exports hold:
 
     - ``frequency = e / (e + 10)``, e the engagement interactions in the window (both
       directions where known, the known one otherwise);
@@ -345,9 +345,9 @@ def relationships(
 
     References
     ----------
-    .. [#] M. S. Granovetter, "The strength of weak ties", American Journal of Sociology 78
+    .. [1] M. S. Granovetter, "The strength of weak ties", American Journal of Sociology 78
        (1973) 1360-1380.
-    .. [#] E. Gilbert and K. Karahalios, "Predicting tie strength with social media", CHI
+    .. [2] E. Gilbert and K. Karahalios, "Predicting tie strength with social media", CHI
        2009, 211-220.
 
     Examples

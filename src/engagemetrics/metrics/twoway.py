@@ -593,7 +593,7 @@ def two_way_metrics(
     one tweet in a SNAP log are two items addressed to the account, as the log publishes
     them. Self-interactions never count; direct messages only with ``include_direct``.
 
-    The Kaplan-Meier (product-limit) median treats each item addressed to the account as
+    The Kaplan-Meier (product-limit) median [1]_ treats each item addressed to the account as
     waiting for an answer: answered items are events at their latency, unanswered ones are
     censored at ``min(horizon, observed_until - t)``, where ``observed_until`` is the export
     date (else the last time in the data): an item near the end of the data had less time
@@ -608,7 +608,7 @@ def two_way_metrics(
 
     References
     ----------
-    .. [#] E. L. Kaplan and P. Meier, "Nonparametric estimation from incomplete
+    .. [1] E. L. Kaplan and P. Meier, "Nonparametric estimation from incomplete
        observations", Journal of the American Statistical Association 53 (1958) 457-481.
 
     Examples
