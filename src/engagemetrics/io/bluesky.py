@@ -262,18 +262,16 @@ def _read_car(
     ego = str(commit["did"])
     acc = _Accumulator(ego, origin, ledger, handle_map)
     missing_nodes = [0]
-    in_tree: set[bytes] = set()
-    tree_nodes: set[bytes] = set()
     try:
-        for key, cid, record in walk_mst(blocks, commit["data"], missing_nodes, tree_nodes):
-            in_tree.add(cid)
+        for key, _cid, record in walk_mst(blocks, commit["data"], missing_nodes):
             acc.take(key, record)
     except BlockError:
         raise
     except CorruptExportError as exc:
         raise CorruptExportError(f"{label}: {exc}") from exc
-    # Tree nodes and the commit carry no $type: skip them rather than decode them again.
-    _count_outside_tree(blocks, in_tree | tree_nodes | {roots[0]}, origin, ledger)
+    # The store remembers every block the walk fetched (the commit, tree nodes, records):
+    # only the others are decoded again.
+    _count_outside_tree(blocks, origin, ledger)
     ledger.add(
         origin,
         "MST node",
@@ -284,9 +282,7 @@ def _read_car(
     return acc.archive(exported_at)
 
 
-def _count_outside_tree(
-    blocks: BlockStore, in_tree: set[bytes], origin: str, ledger: Ledger
-) -> None:
+def _count_outside_tree(blocks: BlockStore, origin: str, ledger: Ledger) -> None:
     """Count record blocks that the current tree does not reach.
 
     Older (v2) exports carry blocks of earlier commits: records deleted or replaced
@@ -294,10 +290,7 @@ def _count_outside_tree(
     counted rather than silently skipped. Each is decoded on its own, one at a time.
     """
     counts: dict[str, int] = {}
-    for cid in blocks.cids():
-        if cid in in_tree:
-            continue
-        block = blocks.get(cid)
+    for block in blocks.unreached():
         if not isinstance(block, Mapping):
             continue
         rtype = block.get("$type")
