@@ -10,9 +10,11 @@ when the tree walk asks for it, so memory holds the index, never the whole file.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
+import numpy as np
 import pandas as pd
 
 from ..exceptions import CorruptExportError
@@ -50,12 +52,12 @@ def tid_to_timestamp(tid: str) -> pd.Timestamp | None:
 
 
 def walk_mst(
-    blocks: BlockStore, root: bytes, missing_nodes: list[int], seen: set[bytes]
+    blocks: BlockStore, root: bytes, missing_nodes: list[int]
 ) -> Iterator[tuple[str, bytes, Any]]:
     """Yield ``(key, record CID, record or None)`` in key order; count missing nodes.
 
     Iterative (an explicit stack) so that a deep tree cannot hit the recursion limit.
-    ``seen`` collects the CIDs of the tree nodes visited.
+    The store remembers the tree nodes visited (:meth:`BlockStore.first_visit`).
     """
     # Stack items: ("node", cid) to expand, or ("entry", key, cid) to yield.
     stack: list[tuple[Any, ...]] = [("node", root)]
@@ -65,9 +67,8 @@ def walk_mst(
             yield item[1], item[2], blocks.get(item[2])
             continue
         cid = item[1]
-        if cid in seen:  # a malformed tree that links back to itself
+        if not blocks.first_visit(cid):  # a malformed tree that links back to itself
             continue
-        seen.add(cid)
         node = blocks.get(cid)
         if node is None:
             missing_nodes[0] += 1
@@ -142,10 +143,14 @@ def _cid_length(section: bytes) -> int:
 class BlockStore:
     """The blocks of a CARv1 file, indexed by CID and decoded one at a time on demand.
 
-    The first pass reads the file sequentially and keeps, per block, only its CID and
-    where its bytes lie (offset and length packed into one int). A block is read
-    (seek + read) and decoded when the MST walk asks for it, so memory holds the
-    index and the tables being built, never the file nor all decoded blocks.
+    The first pass reads the file sequentially and keeps, per block, 21 bytes in numpy
+    arrays: the last 8 bytes of its CID (the end of the digest) as a sort key, where its
+    bytes lie, and the length of its CID. A lookup finds the candidates with the same
+    key (``searchsorted``), reads each one's section (seek + read) and keeps the one
+    whose CID matches in full, so a collision of the 8-byte keys costs a read, never a
+    wrong block. Memory holds these arrays and the tables being built, never the file,
+    the CIDs as Python objects, nor all decoded blocks. The store also remembers which
+    blocks were fetched (:meth:`get`), for :meth:`unreached`.
     """
 
     def __init__(self, fh: IO[bytes], label: str) -> None:
@@ -155,7 +160,9 @@ class BlockStore:
         self._label = label
         self._decode_block = libipld.decode_dag_cbor
         self.header = self._read_header()
-        self._index: dict[bytes, int] = {}
+        keys = array("q")
+        packed = array("Q")
+        cid_lengths = array("B")
         offset = fh.tell()
         while True:
             section_length = _read_varint(fh, label)
@@ -178,11 +185,37 @@ class BlockStore:
                     f"{label}: a CAR block does not start with a readable CID ({exc}); the "
                     "file is damaged"
                 ) from exc
+            if cid_length > 255:
+                raise BlockError(f"{label}: a CAR block's CID is longer than 255 bytes (damaged file)")
             block_length = section_length - cid_length
             if block_length >= 1 << 32:
                 raise BlockError(f"{label}: a CAR block is larger than 4 GiB (damaged file)")
-            # Last one wins, as in libipld.decode_car, when a CID repeats.
-            self._index[section[:cid_length]] = ((offset + cid_length) << 32) | block_length
+            keys.append(_key(section[:cid_length]))
+            packed.append(((offset + cid_length) << 32) | block_length)
+            cid_lengths.append(cid_length)
+        # A stable sort keeps blocks of equal keys in file order: the last one is the
+        # latest, and the latest wins, as in libipld.decode_car, when a CID repeats.
+        order = np.argsort(np.frombuffer(keys, dtype=np.int64), kind="stable")
+        self._keys = np.frombuffer(keys, dtype=np.int64)[order]
+        del keys
+        self._packed = np.frombuffer(packed, dtype=np.uint64)[order]
+        del packed
+        self._cid_lengths = np.frombuffer(cid_lengths, dtype=np.uint8)[order]
+        del cid_lengths
+        self._file_order = np.argsort(order).astype(np.int64)  # position -> rank in file
+        del order
+        self._reached = np.zeros(len(self._keys), dtype=bool)
+        self._shadowed = np.zeros(len(self._keys), dtype=bool)  # an earlier copy of a CID
+        self._visited = np.zeros(len(self._keys), dtype=bool)  # MST nodes expanded
+        self._visited_missing: set[bytes] = set()
+        same = np.flatnonzero(self._keys[1:] == self._keys[:-1])
+        for position in same.tolist():  # rare: a repeated CID, or two CIDs sharing a key
+            later = self._cid_at(position + 1)
+            for earlier in range(position, -1, -1):
+                if self._keys[earlier] != self._keys[position + 1]:
+                    break
+                if self._cid_at(earlier) == later:
+                    self._shadowed[earlier] = True
 
     def _read_header(self) -> dict[str, Any]:
         header_length = _read_varint(self._fh, self._label)
@@ -204,26 +237,32 @@ class BlockStore:
             ) from exc
         return header
 
-    def __len__(self) -> int:
-        return len(self._index)
+    def _cid_at(self, position: int) -> bytes:
+        packed = int(self._packed[position])
+        cid_length = int(self._cid_lengths[position])
+        self._fh.seek((packed >> 32) - cid_length)
+        return self._fh.read(cid_length)
 
-    def __contains__(self, cid: object) -> bool:
-        return cid in self._index
+    def _find(self, cid: Any) -> tuple[int, bytes]:
+        """The position of ``cid`` in the sorted arrays (its latest copy) and its block's
+        bytes, or ``(-1, b"")``: one seek and read per candidate (almost always one)."""
+        if not isinstance(cid, bytes) or not cid:
+            return -1, b""  # a damaged "link" (not bytes) names no block
+        key = _key(cid)
+        keys = self._keys
+        position = int(keys.searchsorted(key, side="right")) - 1
+        while position >= 0 and keys[position] == key:
+            packed = int(self._packed[position])
+            cid_length = int(self._cid_lengths[position])
+            if cid_length == len(cid):
+                self._fh.seek((packed >> 32) - cid_length)
+                section = self._fh.read(cid_length + (packed & 0xFFFFFFFF))
+                if section[:cid_length] == cid:
+                    return position, section[cid_length:]
+            position -= 1
+        return -1, b""
 
-    def cids(self) -> list[bytes]:
-        """Every CID in file order."""
-        return list(self._index)
-
-    def get(self, cid: Any) -> Any:
-        """The decoded block ``cid``, or None when the CAR does not hold it."""
-        try:
-            packed = self._index.get(cid)
-        except TypeError:  # an unhashable "link" in a damaged node
-            return None
-        if packed is None:
-            return None
-        self._fh.seek(packed >> 32)
-        raw = self._fh.read(packed & 0xFFFFFFFF)
+    def _decode(self, raw: bytes) -> Any:
         try:
             return self._decode_block(raw)
         except (ValueError, TypeError, OverflowError) as exc:
@@ -231,3 +270,49 @@ class BlockStore:
                 f"{self._label}: a block is not readable DAG-CBOR ({exc}); the CAR file is "
                 "damaged. If the download was interrupted, download it again"
             ) from exc
+
+    def _decode_at(self, position: int) -> Any:
+        packed = int(self._packed[position])
+        self._fh.seek(packed >> 32)
+        return self._decode(self._fh.read(packed & 0xFFFFFFFF))
+
+    def __len__(self) -> int:
+        return int(len(self._keys) - self._shadowed.sum())
+
+    def __contains__(self, cid: object) -> bool:
+        return self._find(cid)[0] >= 0
+
+    def first_visit(self, cid: Any) -> bool:
+        """Whether the MST node ``cid`` is met for the first time (then mark it seen)."""
+        position = self._find(cid)[0]
+        if position < 0:
+            try:
+                if cid in self._visited_missing:
+                    return False
+                self._visited_missing.add(cid)
+            except TypeError:  # an unhashable "link" in a damaged node
+                pass
+            return True
+        if self._visited[position]:
+            return False
+        self._visited[position] = True
+        return True
+
+    def get(self, cid: Any) -> Any:
+        """The decoded block ``cid``, or None when the CAR does not hold it."""
+        position, raw = self._find(cid)
+        if position < 0:
+            return None
+        self._reached[position] = True
+        return self._decode(raw)
+
+    def unreached(self) -> Iterator[Any]:
+        """Every block that :meth:`get` never returned, decoded one at a time, in file order."""
+        left = np.flatnonzero(~self._reached & ~self._shadowed)
+        for position in left[np.argsort(self._file_order[left])].tolist():
+            yield self._decode_at(position)
+
+
+def _key(cid: bytes) -> int:
+    """The sort key of a CID: its last 8 bytes (the end of the digest) as an integer."""
+    return int.from_bytes(cid[-8:], "little", signed=True)

@@ -31,6 +31,9 @@ PROFILE = "app.bsky.actor.profile"
 # Bluesky collections that exist but carry nothing these metrics use.
 _NOT_USED_PREFIXES = ("app.bsky.", "chat.bsky.", "com.atproto.")
 
+# Posts are packed into typed frames every _CHUNK rows while the tree is walked.
+_CHUNK = 65_536
+
 # Third-party export tools stamp the download time in the name (<handle>.20250310005405.car).
 _FILENAME_STAMP_RE = re.compile(r"(?<!\d)(20\d{12})(?!\d)")
 
@@ -262,18 +265,16 @@ def _read_car(
     ego = str(commit["did"])
     acc = _Accumulator(ego, origin, ledger, handle_map)
     missing_nodes = [0]
-    in_tree: set[bytes] = set()
-    tree_nodes: set[bytes] = set()
     try:
-        for key, cid, record in walk_mst(blocks, commit["data"], missing_nodes, tree_nodes):
-            in_tree.add(cid)
+        for key, _cid, record in walk_mst(blocks, commit["data"], missing_nodes):
             acc.take(key, record)
     except BlockError:
         raise
     except CorruptExportError as exc:
         raise CorruptExportError(f"{label}: {exc}") from exc
-    # Tree nodes and the commit carry no $type: skip them rather than decode them again.
-    _count_outside_tree(blocks, in_tree | tree_nodes | {roots[0]}, origin, ledger)
+    # The store remembers every block the walk fetched (the commit, tree nodes, records):
+    # only the others are decoded again.
+    _count_outside_tree(blocks, origin, ledger)
     ledger.add(
         origin,
         "MST node",
@@ -284,9 +285,7 @@ def _read_car(
     return acc.archive(exported_at)
 
 
-def _count_outside_tree(
-    blocks: BlockStore, in_tree: set[bytes], origin: str, ledger: Ledger
-) -> None:
+def _count_outside_tree(blocks: BlockStore, origin: str, ledger: Ledger) -> None:
     """Count record blocks that the current tree does not reach.
 
     Older (v2) exports carry blocks of earlier commits: records deleted or replaced
@@ -294,10 +293,7 @@ def _count_outside_tree(
     counted rather than silently skipped. Each is decoded on its own, one at a time.
     """
     counts: dict[str, int] = {}
-    for cid in blocks.cids():
-        if cid in in_tree:
-            continue
-        block = blocks.get(cid)
+    for block in blocks.unreached():
         if not isinstance(block, Mapping):
             continue
         rtype = block.get("$type")
@@ -333,6 +329,11 @@ class _Accumulator:
         self.follows: list[tuple[str, Any, str]] = []
         self.posts = PostRows()
         self.post_rkeys: list[str] = []  # the TID of each post: a second clock
+        # Every _CHUNK posts, the lists become typed frames (Arrow strings), so that the
+        # Python objects of at most one chunk are alive at a time (docs/importers.md).
+        self.post_chunks: list[pd.DataFrame] = []
+        self.mention_chunks: list[pd.DataFrame] = []
+        self.post_times_from_keys = 0
         self.likes: list[tuple[str, Any, str, str]] = []
         self.display_name: str | None = None
         self.seen_handles: dict[str, list[str]] = {}  # DID -> handles shown, latest last
@@ -397,6 +398,8 @@ class _Accumulator:
             visibility="public",  # every repo record is public
         )
         self.post_rkeys.append(rkey)
+        if len(self.post_rkeys) >= _CHUNK:
+            self._pack_posts()
 
     def _post(self, record: Mapping[str, Any], uri: str, rkey: str) -> None:
         reply = record.get("reply")
@@ -451,6 +454,17 @@ class _Accumulator:
         self.post_rkeys.append(rkey)
         self._facet_mentions(record, uri, text)
         self._entity_mentions(record, uri)
+        if len(self.post_rkeys) >= _CHUNK:
+            self._pack_posts()
+
+    def _pack_posts(self) -> None:
+        """Build the posts (and their mentions) read since the last chunk; drop the lists."""
+        created, used = self._parse_times(self.posts.created_at, self.post_rkeys, "post")
+        self.post_times_from_keys += used
+        self.post_chunks.append(self.posts.frame(created))
+        self.mention_chunks.append(self.posts.mentions())
+        self.posts.release()
+        self.post_rkeys.clear()
 
     def _facet_mentions(self, record: Mapping[str, Any], uri: str, text: str | None) -> None:
         facets = record.get("facets")
@@ -522,6 +536,23 @@ class _Accumulator:
     # ---------------------------------------------------------------- tables
     def _times(self, raw: list[Any], rkeys: list[str], kind: str) -> pd.Series:
         """Parse ``createdAt``; fall back to the TID in the key, count what is done."""
+        parsed, used = self._parse_times(raw, rkeys, kind)
+        self._count_times_from_keys(kind, used)
+        return parsed
+
+    def _count_times_from_keys(self, kind: str, used: int) -> None:
+        self.ledger.add(
+            self.origin,
+            kind,
+            "createdAt missing or not a timestamp (used the time in the record key, a TID)",
+            used,
+            action="flagged",
+        )
+
+    def _parse_times(self, raw: list[Any], rkeys: list[str], kind: str) -> tuple[pd.Series, int]:
+        """``createdAt`` parsed, the TID in the key where it is not a time; and how many
+        times came from keys."""
+        used = 0
         parsed = schema.to_timestamp(
             pd.Series([v if isinstance(v, str) else None for v in raw], dtype=object),
             column="createdAt",
@@ -537,14 +568,7 @@ class _Accumulator:
             for pos, ts in zip(positions, fallback, strict=True):
                 values[pos] = ts if ts is not None else pd.NaT
             parsed = pd.Series(pd.to_datetime(values, utc=True)).astype(schema.TIMESTAMP_DTYPE)
-            self.ledger.add(
-                self.origin,
-                kind,
-                "createdAt missing or not a timestamp (used the time in the record key, a TID)",
-                used,
-                action="flagged",
-            )
-        return parsed
+        return parsed, used
 
     def archive(self, exported_at: pd.Timestamp | None) -> Archive:
         ego = self.ego
@@ -557,12 +581,21 @@ class _Accumulator:
                 ).array,
             }
         )
-        created = self._times(self.posts.created_at, self.post_rkeys, "post")
+        if len(self.post_rkeys) or not self.post_chunks:
+            self._pack_posts()
+        self._count_times_from_keys("post", self.post_times_from_keys)
+        chunks, self.post_chunks = self.post_chunks, []
         posts = schema.posts_table(
-            self.posts.frame(created), errors="coerce", origin=self.origin
+            chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True),
+            errors="coerce",
+            origin=self.origin,
         )
-        mentions = self.posts.mentions()
-        self.posts.release()
+        del chunks
+        mentions, self.mention_chunks = (
+            self.mention_chunks[0]
+            if len(self.mention_chunks) == 1
+            else pd.concat(self.mention_chunks, ignore_index=True)
+        ), []
         likes = pd.DataFrame(
             {
                 "actor": [ego] * len(self.likes),
