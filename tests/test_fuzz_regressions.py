@@ -125,3 +125,34 @@ def test_deeply_nested_mastodon_actor_is_a_corrupt_export(exports, tmp_path):
     with pytest.raises(CorruptExportError, match="nested deeper"):
         em.read_mastodon_archive(_zip(files, tmp_path / "m.zip"))
 
+
+
+def test_a_car_repeating_one_block_loads_in_linear_time(tmp_path: Path) -> None:
+    # A hostile CAR: one record block written 100,000 times after an empty repo. The index
+    # resolves repeated CIDs per run of equal keys with one set, not by looking back over
+    # every earlier copy (quadratic: 5e9 reads here, a hang).
+    import hashlib
+
+    import libipld
+
+    from _fuzz import time_bound, write_car
+
+    def cid(block: bytes) -> bytes:
+        return b"\x01\x71\x12\x20" + hashlib.sha256(block).digest()
+
+    node = libipld.encode_dag_cbor({"l": None, "e": []})
+    commit = libipld.encode_dag_cbor({"did": "did:plc:me", "version": 3, "data": cid(node),
+                                      "rev": "3l2q5b2cmsc2x", "prev": None})
+    like = libipld.encode_dag_cbor({"$type": "app.bsky.feed.like",
+                                    "createdAt": "2026-01-01T00:00:00Z"})
+    header = libipld.encode_dag_cbor({"version": 1, "roots": [cid(commit)]})
+    sections = [(cid(commit), commit), (cid(node), node)]
+    sections += [(cid(like), like)] * 100_000
+    path = tmp_path / "repeated.car"
+    path.write_bytes(write_car(header, sections))
+    with time_bound(60):
+        archive = em.read_bluesky_repo(path)
+    assert archive.ego == "did:plc:me" and archive.posts.empty
+    # the 100,000 copies are one block: one like outside the tree, counted once
+    ledger = archive.ledger.set_index("record_kind")
+    assert ledger.loc["app.bsky.feed.like", "count"] == 1

@@ -208,14 +208,22 @@ class BlockStore:
         self._shadowed = np.zeros(len(self._keys), dtype=bool)  # an earlier copy of a CID
         self._visited = np.zeros(len(self._keys), dtype=bool)  # MST nodes expanded
         self._visited_missing: set[bytes] = set()
-        same = np.flatnonzero(self._keys[1:] == self._keys[:-1])
-        for position in same.tolist():  # rare: a repeated CID, or two CIDs sharing a key
-            later = self._cid_at(position + 1)
-            for earlier in range(position, -1, -1):
-                if self._keys[earlier] != self._keys[position + 1]:
-                    break
-                if self._cid_at(earlier) == later:
-                    self._shadowed[earlier] = True
+        # Runs of equal keys are rare (a repeated CID, or two CIDs sharing a key); within a
+        # run, a copy is shadowed when the same CID comes again later in the file. One read
+        # per member and a set per run: linear even in a file that repeats one block
+        # a million times.
+        same = self._keys[1:] == self._keys[:-1]
+        starts = np.flatnonzero(same & ~np.concatenate(([False], same[:-1])))
+        for start in starts.tolist():
+            end = start + 1
+            while end + 1 < len(self._keys) and self._keys[end + 1] == self._keys[start]:
+                end += 1
+            later: set[bytes] = set()
+            for position in range(end, start - 1, -1):  # file order within a run: stable
+                cid = self._cid_at(position)
+                if cid in later:
+                    self._shadowed[position] = True
+                later.add(cid)
 
     def _read_header(self) -> dict[str, Any]:
         header_length = _read_varint(self._fh, self._label)
