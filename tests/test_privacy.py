@@ -124,9 +124,12 @@ def test_no_name_and_no_text_is_left(pair):
 
 # --------------------------------------------------------------------------- the metrics
 def _renamed(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.rename(index=lambda v: hashed(v)).sort_index()
-    out.index.name = frame.index.name
-    return out
+    """``frame`` with its ids hashed, in the index's own dtype (object on pandas 2.2 would
+    be a different index from our string ids), sorted."""
+    out = frame.copy()
+    out.index = pd.Index([hashed(v) for v in frame.index], dtype=frame.index.dtype,
+                         name=frame.index.name)
+    return out.sort_index()
 
 
 def test_every_metric_is_unchanged(pair):

@@ -625,8 +625,10 @@ def two_way_metrics(
     ann            2             1              0.5                      6.0
     bob            1             0              0.0                      NaN
     cat            0             0              NaN                      NaN
-    >>> t.loc["ann", ["addressed", "answered"]].tolist()  # bob's reply, cat's mention
-    [2, 0]
+    >>> t.loc[["ann"], ["addressed", "answered"]]  # bob's reply, cat's mention
+             addressed  answered
+    account
+    ann              2         0
     """
     window = parse_window(start, end)
     horizon_ns = parse_horizon(horizon)
