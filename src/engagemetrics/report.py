@@ -245,6 +245,15 @@ class Audit:
         What the export held that is in no table, or kept under a convention, and why.
     dataset : dict of pandas.DataFrame
         For ``kind="dataset"``: ``size``, ``reciprocity``, ``degrees`` and ``top``.
+
+    Examples
+    --------
+    >>> import engagemetrics as em
+    >>> audit = em.audit(em.datasets.demo())
+    >>> audit.kind, audit.follows.loc["followers", "value"]
+    ('account', 600)
+    >>> audit.to_markdown().splitlines()[0]
+    '# engagemetrics audit: @oknist on twitter'
     """
 
     kind: str

@@ -345,6 +345,18 @@ class Comparison:
         The export dates of the two snapshots.
     ego : str
         The owner's id (in the newer export).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import engagemetrics as em
+    >>> older = em.Archive(follows=pd.DataFrame({"source": ["ann", "me"],
+    ...     "target": ["me", "bob"]}), ego="me", exported_at="2026-01-01")
+    >>> newer = em.Archive(follows=pd.DataFrame({"source": ["cy", "me"],
+    ...     "target": ["me", "bob"]}), ego="me", exported_at="2026-04-01")
+    >>> c = em.compare(older, newer)
+    >>> c.new_followers.tolist(), c.lost_followers.tolist()
+    (['cy'], ['ann'])
     """
 
     def __init__(
@@ -1167,6 +1179,20 @@ class Lift:
         Why ``difference`` and ``ci`` are missing, when they are.
     members : dict of str to pandas.Index, or None
         The accounts of each group (sorted); None when the groups are unknown.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import engagemetrics as em
+    >>> older = em.Archive(follows=pd.DataFrame({"source": ["me", "me"],
+    ...     "target": ["ann", "bob"]}), ego="me", exported_at="2026-01-01")
+    >>> newer = em.Archive(follows=pd.DataFrame({"source": ["me", "me", "ann"],
+    ...     "target": ["ann", "bob", "me"]}), ego="me", exported_at="2026-04-01",
+    ...     posts=pd.DataFrame({"post_id": ["1"], "author": "me", "kind": "reply",
+    ...     "parent_author": "ann", "created_at": "2026-02-01"}))
+    >>> lift = em.engagement_lift(older, newer)
+    >>> lift.table["accounts"].tolist(), lift.table["followed"].tolist()
+    ([1, 1], [1, 0])
     """
 
     def __init__(

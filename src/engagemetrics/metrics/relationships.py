@@ -645,6 +645,17 @@ class Quadrants:
         The account whose relationships these are (None for a table without rows).
     counterparts : int
         Rows of the relationship table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import engagemetrics as em
+    >>> follows = pd.DataFrame({"source": ["me", "ann", "me"], "target": ["ann", "me", "bob"]})
+    >>> posts = pd.DataFrame({"post_id": ["1"], "author": "me", "kind": "reply",
+    ...     "parent_author": "ann", "created_at": "2026-02-01"})
+    >>> q = em.quadrants(em.relationships(follows, posts, ego="me"))
+    >>> q.counterparts, q.summary["at_least"].tolist()
+    (2, [1, 0, 0, 0])
     """
 
     def __init__(self, summary: pd.DataFrame, members: dict[str, pd.Index], account: Any,
