@@ -153,7 +153,7 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python docs/check_rendered.py BUILD_HTML_FOLDER", file=sys.stderr)
         return 2
-    root = Path(argv[0])
+    root = Path(argv[0]).resolve()  # chromium needs file:// URIs, which need absolute paths
     if not (root / "index.html").is_file():
         print(f"{root}: not a Sphinx HTML build (no index.html)", file=sys.stderr)
         return 1

@@ -50,3 +50,18 @@ def test_a_missing_file_and_a_missing_anchor_are_found(tmp_path):
     assert any("no anchor #periods" in p for p in problems)
     assert any("no anchor #nowhere" in p for p in problems)
     assert any("_static/plot.png" in p for p in problems)
+
+
+def test_the_build_folder_may_be_given_relative(tmp_path, monkeypatch):
+    # .ci/run passes docs/_build/html, relative: the notebook pages are opened in chromium
+    # through file:// URIs, which need an absolute path
+    (tmp_path / "build").mkdir()
+    root = _build(tmp_path / "build", '<a href="sub/page.html">a</a>')
+    checker = _checker()
+    seen: list[Path] = []
+    monkeypatch.setattr(checker, "_chromium", lambda: "chromium")
+    monkeypatch.setattr(checker, "missing_plots",
+                        lambda built, notebooks, browser: seen.append(built) or [])
+    monkeypatch.chdir(tmp_path)
+    assert checker.main(["build"]) == 0
+    assert seen == [root] and seen[0].is_absolute()
