@@ -146,17 +146,19 @@ def _records(frame: pd.DataFrame, index: str | None = None) -> list[dict[str, An
     return [{str(k): _plain(v) for k, v in row.items()} for row in table.to_dict("records")]
 
 
-def _format(value: Any, kind: str) -> str:
+def _format(value: Any, kind: str, *, signed: bool = False, missing: str = "unknown") -> str:
+    """A number of ``kind`` as text; ``signed`` for a change (shares in points)."""
     value = _plain(value)
     if value is None:
-        return "unknown"
+        return missing
+    sign = "+" if signed else ""
     if kind == "count":
-        return f"{int(value):,}"
+        return f"{int(value):{sign},}"
     if kind == "share":
-        return f"{100 * float(value):.1f}%"
+        return f"{100 * float(value):{sign}.1f}" + (" pts" if signed else "%")
     if kind == "hours":
-        return f"{float(value):.1f} h"
-    return f"{float(value):.3f}"
+        return f"{float(value):{sign}.1f} h"
+    return f"{float(value):{sign}.3f}"
 
 
 def _shown(value: Any, kind: str, reason: Any) -> str:
@@ -168,16 +170,7 @@ def _shown(value: Any, kind: str, reason: Any) -> str:
 
 
 def _change(value: Any, kind: str) -> str:
-    value = _plain(value)
-    if value is None:
-        return ""
-    if kind == "count":
-        return f"{int(value):+,}"
-    if kind == "share":
-        return f"{100 * float(value):+.1f} pts"
-    if kind == "hours":
-        return f"{float(value):+.1f} h"
-    return f"{float(value):+.3f}"
+    return _format(value, kind, signed=True, missing="")
 
 
 @dataclass
