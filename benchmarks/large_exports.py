@@ -10,16 +10,22 @@ This script
    :mod:`engagemetrics.datasets` built over their keys, and the commit), each about
    ``--size-gb`` GB uncompressed;
 2. loads each with ``em.load`` in a fresh child process that reports its peak resident
-   memory (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) and the largest RSS a thread saw
+   memory (``VmHWM`` of ``/proc/self/status``: the high-water mark of the child's own
+   address space; ``ru_maxrss`` is not used, as Linux carries the parent's peak into it
+   across ``exec``, and the parent has just generated the export) and the largest RSS a thread saw
    polling ``/proc/self/statm`` every 50 ms, beside a child that only imports the library;
-3. deletes the exports and writes ``benchmarks/LARGE_EXPORTS.md`` with the size, the records
-   in the tables and in the ledger, the time, the peak RSS, the ratio RSS / size, and the
-   machine's load (``uptime``) before and after.
+3. deletes the exports, keeps each row in ``benchmarks/large_exports.json`` and writes
+   ``benchmarks/LARGE_EXPORTS.md`` from all of them: the size, the records in the tables and
+   in the ledger, the time, the peak RSS, the ratio RSS / size, the commit measured and the
+   machine's load (``uptime``) at the start and the end of each load.
 
 Run from the repository root (it needs about 2 x ``--size-gb`` GB of free disk per export,
 one at a time, in ``--tmp``; check ``df -h /tmp`` first)::
 
-    python benchmarks/large_exports.py --size-gb 3
+    python benchmarks/large_exports.py --size-gb 1 3
+
+Each export is measured at every size given, so that the table shows whether peak memory
+grows with the export in proportion (bounded by a fixed multiple of its size) or faster.
 
 A small size (``--size-gb 0.01``) is what tests/test_large_exports.py generates to check
 that the exports are what they claim to be; it is never run at scale by the test suite.
@@ -47,6 +53,8 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 REPORT = HERE / "LARGE_EXPORTS.md"
+RESULTS = HERE / "large_exports.json"
+HAND = "## What the figures say"
 sys.path.insert(0, str(HERE))
 
 import import_memory  # noqa: E402  (the X generator, in this folder)
@@ -227,7 +235,11 @@ GENERATORS: dict[str, Callable[[Path, int], tuple[Path, dict[str, int]]]] = {
 
 # --------------------------------------------------------------------------- measuring
 CHILD = r"""
-import json, os, resource, sys, threading, time
+import json, os, sys, threading, time
+
+def hwm_kib():
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:"))
 
 def rss():
     with open("/proc/self/statm") as fh:
@@ -235,7 +247,7 @@ def rss():
 
 import engagemetrics as em
 if sys.argv[1] == "--baseline":
-    print(json.dumps({"peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+    print(json.dumps({"peak_kib": hwm_kib()}))
     raise SystemExit
 seen = [rss()]
 done = threading.Event()
@@ -250,7 +262,7 @@ seconds = time.perf_counter() - t0
 done.set()
 print(json.dumps({
     "seconds": seconds,
-    "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    "peak_kib": hwm_kib(),
     "polled_peak": seen[0],
     "posts": len(a.posts), "follows": len(a.follows), "interactions": len(a.interactions),
     "ledger": int(a.ledger["count"].sum()) if len(a.ledger) else 0,
@@ -284,79 +296,124 @@ def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
+def code_version() -> str:
+    """The commit the library was loaded from, with ``+changes`` if ``src/`` differs from it."""
+    root = HERE.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "src"], cwd=root,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+changes" if dirty else "")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--size-gb", type=float, default=3.0,
-                        help="uncompressed size of each export, in GB (default 3)")
+    parser.add_argument("--size-gb", type=float, nargs="+", default=[1.0, 3.0],
+                        help="uncompressed size of each export, in GB; several sizes show "
+                             "how memory grows (default 1 3)")
     parser.add_argument("--tmp", default=tempfile.gettempdir(),
                         help="where the exports are written, one at a time, then deleted")
     parser.add_argument("--only", choices=sorted(GENERATORS), action="append")
+    parser.add_argument("--results", default=str(RESULTS),
+                        help="JSON file of every measured row; a new row replaces the one of "
+                             "the same export and size, the others are kept")
     parser.add_argument("--report", default=str(REPORT))
     args = parser.parse_args(argv)
-    size = int(args.size_gb * GB)
+    sizes = sorted(int(s * GB) for s in args.size_gb)
     free = shutil.disk_usage(args.tmp).free
-    if free < 2.5 * size:
-        parser.error(f"{args.tmp} has {free / GB:.1f} GB free; {2.5 * size / GB:.1f} GB needed")
+    if free < 2.5 * sizes[-1]:
+        parser.error(f"{args.tmp} has {free / GB:.1f} GB free; "
+                     f"{2.5 * sizes[-1] / GB:.1f} GB needed")
     baseline = json.loads(subprocess.run([sys.executable, "-c", CHILD, "--baseline"],
                                          capture_output=True, text=True, check=True).stdout)
-    rows = []
-    load_before = uptime()
+    results = Path(args.results)
+    rows = json.loads(results.read_text()) if results.exists() else []
+    version = code_version()
     for name, generate in GENERATORS.items():
         if args.only and name not in args.only:
             continue
-        with tempfile.TemporaryDirectory(prefix="engagemetrics-large-", dir=args.tmp) as root:
-            t0 = time.perf_counter()
-            path, counts = generate(Path(root), size)
-            made = time.perf_counter() - t0
-            disk, raw = export_size(path)
-            load = uptime()
-            figures = measure(path)
-            print(name, counts, figures, flush=True)
-            rows.append((name, disk, raw, made, counts, figures, load))
-        # after each export, so that a long run leaves its figures so far
-        write_report(Path(args.report), args.size_gb, baseline, rows, load_before, uptime())
+        for size in sizes:
+            with tempfile.TemporaryDirectory(prefix="engagemetrics-large-", dir=args.tmp) as root:
+                t0 = time.perf_counter()
+                path, counts = generate(Path(root), size)
+                made = time.perf_counter() - t0
+                disk, raw = export_size(path)
+                load = uptime()
+                figures = measure(path)
+            print(name, size, counts, figures, flush=True)
+            row = {"export": name, "size_gb": size / GB, "disk": disk, "raw": raw,
+                   "generate_s": made, "counts": counts, "figures": figures,
+                   "load_start": load, "load_end": uptime(), "code": version,
+                   "when": time.strftime("%Y-%m-%d %H:%M"), "baseline_kib": baseline["peak_kib"],
+                   "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+                              f"Python {platform.python_version()}"}
+            rows = [r for r in rows if (r["export"], r["size_gb"]) != (name, size / GB)]
+            rows.append(row)
+            rows.sort(key=lambda r: (list(GENERATORS).index(r["export"]), r["size_gb"]))
+            # after each export, so that a long run leaves its figures so far
+            results.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
+            write_report(Path(args.report), rows)
     return 0
 
 
-def write_report(path: Path, size_gb: float, baseline: dict, rows: list, before: str,
-                 after: str) -> None:
+def _load(text: str) -> str:
+    return text.split("load average:")[-1].strip()
+
+
+def write_report(path: Path, rows: list[dict]) -> None:
+    """Write the table of every row, keeping the text by hand below ``HAND`` in ``path``."""
     mib = 2**20
+    kept = ""
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+        if HAND in old:
+            kept = old[old.index(HAND):]
+    baselines = sorted({r["baseline_kib"] for r in rows})
     lines = [
         "# Loading large exports",
         "",
         "Each export is generated by `benchmarks/large_exports.py` with the library's own code "
         "into a temporary directory, loaded with `em.load` in a fresh child process, and deleted. "
-        "Peak RSS is the child's `ru_maxrss` (the largest resident set of the whole process); "
+        "Peak RSS is the child's `VmHWM` (the high-water mark of its resident set; not "
+        "`ru_maxrss`, which Linux carries over from the parent that generated the export); "
         "'polled' is the largest RSS a thread saw reading `/proc/self/statm` every 50 ms. "
-        f"A child that only imports engagemetrics peaks at {baseline['peak_kib'] / 1024:,.0f} MiB.",
+        "A child that only imports engagemetrics peaks at "
+        + " to ".join(dict.fromkeys(f"{b / 1024:,.0f}" for b in (baselines[0], baselines[-1])))
+        + " MiB.",
         "",
-        f"Command: `python benchmarks/large_exports.py --size-gb {size_gb:g}`",
-        "",
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other users, "
-        f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}.",
-        "",
-        f"Load before: `{before}`",
-        "",
-        f"Load after: `{after}`",
+        "Command: `python benchmarks/large_exports.py --size-gb 1 3` (every row is kept in "
+        "`benchmarks/large_exports.json`; a run with `--only` replaces only its own rows). "
+        "'code' is the commit the library was loaded from.",
         "",
         "| export | uncompressed | on disk | records in tables (posts / follows / interactions) "
         "| records in the ledger | generate | load | peak RSS | polled | peak RSS / uncompressed "
-        "| load at start |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| (peak RSS - import) / uncompressed | code, when | load average at start / end |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, disk, raw, made, _counts, f, load in rows:
+    for r in rows:
+        f, raw = r["figures"], r["raw"]
         peak = f["peak_kib"] * 1024
         lines.append(
-            f"| {name} | {raw / mib:,.0f} MiB | {disk / mib:,.0f} MiB | "
+            f"| {r['export']} | {raw / mib:,.0f} MiB | {r['disk'] / mib:,.0f} MiB | "
             f"{f['posts']:,} / {f['follows']:,} / {f['interactions']:,} | {f['ledger']:,} | "
-            f"{made:,.0f} s | {f['seconds']:,.0f} s | {peak / mib:,.0f} MiB | "
+            f"{r['generate_s']:,.0f} s | {f['seconds']:,.0f} s | {peak / mib:,.0f} MiB | "
             f"{f['polled_peak'] / mib:,.0f} MiB | {peak / raw:.2f} | "
-            f"{load.split('load average:')[-1].strip()} |"
+            f"{(peak - r['baseline_kib'] * 1024) / raw:.2f} | {r['code']}, {r['when']} | "
+            f"{_load(r['load_start'])} / {_load(r['load_end'])} |"
         )
-    lines += ["", "What the generators wrote:", ""]
-    for name, _disk, _raw, _made, counts, _f, _load in rows:
-        lines.append(f"- {name}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines += ["", "Machine: " + "; ".join(sorted({r["machine"] for r in rows}))
+              + ", shared with other users.", "", "What the generators wrote:", ""]
+    for r in rows:
+        lines.append(f"- {r['export']} at {r['size_gb']:g} GB: "
+                     + ", ".join(f"{k} {v:,}" for k, v in r["counts"].items()))
+    lines += ["", "The ledger column is the sum of the ledger's counts (records flagged and kept "
+              "in a table, and records dropped with their reason), so it overlaps the table rows.",
+              ""]
+    text = "\n".join(lines) + "\n"
+    path.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
 
 
 if __name__ == "__main__":
