@@ -181,3 +181,66 @@ def test_nullable_integer_ids_keep_missing_values():
     ids = schema.to_id(pd.Series([7, None, 2**62], dtype="Int64"))
     assert ids.tolist()[0] == "7" and ids.isna().tolist() == [False, True, False]
     assert ids.iloc[2] == str(2**62)
+
+
+# --------------------------------------------------------------------------- bounded-memory helpers
+@pytest.mark.parametrize("collide", [False, True])
+def test_duplicated_matches_pandas_even_when_every_hash_collides(monkeypatch, collide):
+    """posts_table and follows_table find duplicates by 64-bit hashes, then compare the
+    rows whose hashes repeat exactly: a collision must never make a row a duplicate."""
+    if collide:
+        monkeypatch.setattr(pd.util, "hash_array",
+                            lambda values, **kw: np.zeros(len(values), dtype=np.uint64))
+    monkeypatch.setattr(schema, "_HASH_CHUNK", 3)  # several chunks in a small frame
+    frame = pd.DataFrame({
+        "source": pd.array(["a", "b", "a", None, "", None, "a", "c"], dtype=schema.ID_DTYPE),
+        "target": pd.array(["x", "x", "x", "y", "y", "y", "z", "x"], dtype=schema.ID_DTYPE),
+    })
+    for columns in (["source"], ["source", "target"]):
+        expected = frame.duplicated(columns).to_numpy()
+        np.testing.assert_array_equal(schema._duplicated(frame, columns), expected)
+    # by hand: rows 2 (a, x again) and 5 (missing, y again) repeat an earlier pair
+    assert schema._duplicated(frame, ["source", "target"]).nonzero()[0].tolist() == [2, 5]
+
+
+def test_posts_and_follows_count_duplicates_by_hand():
+    posts = schema.posts_table({
+        "post_id": ["1", "2", "1", "3", "2"], "author": ["me"] * 5,
+        "created_at": ["2026-01-01"] * 5, "kind": ["post"] * 5,
+        "text": pd.array(["a", "b", "c", None, "e"], dtype="string"),
+    })
+    assert posts["post_id"].tolist() == ["1", "2", "3"]
+    assert posts["text"].tolist()[:2] == ["a", "b"] and posts["text"].isna().tolist()[2]
+    assert posts["text"].dtype == pd.StringDtype("pyarrow")
+    book = ledger_of(posts)
+    assert book.loc[book["reason"].str.startswith("duplicate post_id"), "count"].sum() == 2
+    follows = schema.follows_table({"source": ["a", "a", "b", "a"], "target": ["b", "b", "a", "b"]})
+    book = ledger_of(follows)
+    assert book.loc[book["reason"] == schema.DUPLICATE_EDGE, "count"].sum() == 2
+    assert len(follows) == 4  # duplicates are kept in follows, only flagged
+
+
+def test_category_maps_each_distinct_value_once_and_refuses_unknown_ones():
+    kinds = schema._category(pd.Series([" Reply", None, "LIKE", "like"], dtype="string"),
+                             schema.INTERACTION_KIND_DTYPE, column="kind", table="interactions")
+    assert kinds.dtype == schema.INTERACTION_KIND_DTYPE
+    assert kinds.astype(object).where(kinds.notna(), None).tolist() == ["reply", None, "like",
+                                                                        "like"]
+    with pytest.raises(em.SchemaError, match="'poke'"):
+        schema._category(pd.Series(["like", "poke"]), schema.INTERACTION_KIND_DTYPE,
+                         column="kind", table="interactions")
+
+
+def test_interactions_are_in_time_order_with_missing_times_last():
+    posts = schema.posts_table({
+        "post_id": ["1", "2", "3"], "author": ["me"] * 3,
+        "created_at": ["2026-01-03", "2026-01-01", "2026-01-02"],
+        "kind": ["reply", "repost", "thread"], "parent_author": ["ann", "bob", "me"],
+    })
+    likes = pd.DataFrame({"actor": ["me", "me"], "target": ["cat", "dan"],
+                          "created_at": [None, "2026-01-02"], "post_id": ["9", "8"]})
+    likes["created_at"] = pd.to_datetime(likes["created_at"], utc=True)
+    out = interactions_from_posts(posts, likes=likes)
+    assert out["target"].tolist() == ["bob", "me", "dan", "ann", "cat"]  # equal times: stable
+    assert out["kind"].astype(str).tolist() == ["repost", "reply", "like", "reply", "like"]
+    assert out["created_at"].isna().tolist() == [False] * 4 + [True]

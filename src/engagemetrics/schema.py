@@ -280,18 +280,92 @@ def _category(values: Any, dtype: pd.CategoricalDtype, *, column: str, table: st
         dtype.categories
     ):
         return s
-    text = s.astype(object)
-    present = text.notna()
-    lowered = text[present].astype(str).str.strip().str.lower()
-    unknown = sorted(set(lowered) - set(dtype.categories))
+    # Each distinct value is checked and mapped once; rows keep only their codes (a column
+    # of a million "like" is one string here, not a million).
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    lowered = [str(u).strip().lower() for u in uniques]
+    categories = list(dtype.categories)
+    unknown = sorted(set(lowered) - set(categories))
     if unknown:
         raise SchemaError(
             f"column {column!r} of the {table} table has values {unknown[:5]!r} outside "
-            f"{list(dtype.categories)!r}; map them to one of these"
+            f"{categories!r}; map them to one of these"
         )
-    out = pd.Series(pd.NA, index=s.index, dtype=object)
-    out[present] = lowered
-    return out.astype(dtype)
+    # position -1 (a missing value's code) reads the last entry, which is -1: missing
+    to_category = np.array([categories.index(v) for v in lowered] + [-1], dtype=np.int64)
+    return pd.Series(
+        pd.Categorical.from_codes(to_category[codes], dtype=dtype), index=s.index, name=s.name
+    )
+
+
+_HASH_CHUNK = 65_536
+
+
+def _duplicated(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """``frame.duplicated(columns)`` as a boolean array, in memory bounded per row.
+
+    pandas hashes string columns through one Python object per value (about 250 bytes a
+    row for the whole column at once); here each chunk of rows is hashed to 64 bits and
+    dropped, and only rows whose hashes repeat are compared exactly with pandas, so a
+    hash collision can never mark a row as a duplicate.
+    """
+    n = len(frame)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    key = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for column in columns:
+            col = frame[column]
+            for start in range(0, n, _HASH_CHUNK):
+                part = col.iloc[start:start + _HASH_CHUNK]
+                # a missing value hashes like "": the exact comparison tells them apart
+                values = part.to_numpy(dtype=object, na_value="")
+                hashed = pd.util.hash_array(values, categorize=False)
+                key[start:start + _HASH_CHUNK] = (
+                    key[start:start + _HASH_CHUNK] * np.uint64(1_000_003) + hashed
+                )
+    maybe = pd.Series(key).duplicated(keep=False).to_numpy()
+    out = np.zeros(n, dtype=bool)
+    if maybe.any():
+        out[np.flatnonzero(maybe)] = frame.loc[maybe, columns].duplicated().to_numpy()
+    return out
+
+
+def keep_rows(frame: pd.DataFrame, keep: Any) -> pd.DataFrame:
+    """The rows of ``frame`` where ``keep`` is true, numbered from 0; ``frame`` itself when
+    every row is kept.
+
+    Each column is filtered on its own: for Arrow string columns held in several chunks
+    this copies only the rows kept, where ``frame[keep]`` (a take) first joins the chunks
+    of every column.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    keep : array-like of bool
+        One value per row.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"a": ["x", "y", "z"], "b": [1, 2, 3]})
+    >>> keep_rows(f, [True, False, True])
+       a  b
+    0  x  1
+    1  z  3
+    """
+    mask = np.asarray(keep, dtype=bool)
+    if mask.all():
+        return frame
+    out = pd.DataFrame(
+        {c: frame[c].array[mask] for c in frame.columns},
+        index=pd.RangeIndex(int(mask.sum())),
+    )
+    out.attrs = frame.attrs
+    return out
 
 
 # --------------------------------------------------------------------------- follows
@@ -367,11 +441,11 @@ def follows_table(
     out = out.astype({"followed_at": TIMESTAMP_DTYPE})
     missing = out["source"].isna() | out["target"].isna()
     ledger.add(origin, "follow", "source or target id missing", int(missing.sum()))
-    out = out[~missing].reset_index(drop=True)
+    out = keep_rows(out, ~missing)
     loops = out["source"] == out["target"]
     ledger.add(origin, "follow", SELF_FOLLOW, int(loops.sum()),
                action="flagged")
-    dup = out.duplicated(["source", "target"])
+    dup = _duplicated(out, ["source", "target"])
     ledger.add(origin, "follow", DUPLICATE_EDGE,
                int(dup.sum()), action="flagged")
     return attach_ledger(out, ledger)
@@ -444,8 +518,12 @@ def posts_table(
     else:
         out["visibility"] = pd.Categorical([None] * n, dtype=VISIBILITY_DTYPE)
     if "text" in frame.columns:
-        out["text"] = frame["text"].astype(object).to_numpy()
-        out["text"] = out["text"].astype(pd.StringDtype("pyarrow"))
+        text = frame["text"]
+        if isinstance(text.dtype, pd.StringDtype):  # no detour through Python objects
+            out["text"] = text.astype(pd.StringDtype("pyarrow")).array
+        else:
+            out["text"] = text.astype(object).to_numpy()
+            out["text"] = out["text"].astype(pd.StringDtype("pyarrow"))
     out = out.astype(
         {
             "post_id": ID_DTYPE,
@@ -465,10 +543,10 @@ def posts_table(
     ledger.add(origin, "post", "post_id or author missing", int((no_id & ~bad_time).sum()))
     no_kind = out["kind"].isna() & ~no_id & ~bad_time
     ledger.add(origin, "post", "kind missing", int(no_kind.sum()))
-    out = out[~(bad_time | no_id | no_kind)]
-    dup = out["post_id"].duplicated()
+    out = keep_rows(out, ~(bad_time | no_id | no_kind))
+    dup = _duplicated(out, ["post_id"])
     ledger.add(origin, "post", "duplicate post_id (kept the first)", int(dup.sum()))
-    out = out[~dup].reset_index(drop=True)
+    out = keep_rows(out, ~dup)
     return attach_ledger(out, ledger)
 
 
@@ -536,7 +614,7 @@ def interactions_table(
     )
     missing = out["actor"].isna() | out["target"].isna() | out["kind"].isna()
     ledger.add(origin, "interaction", "actor, target or kind missing", int(missing.sum()))
-    out = out[~missing].reset_index(drop=True)
+    out = keep_rows(out, ~missing)
     out["is_self"] = (out["actor"] == out["target"]).astype(bool)
     ledger.add(origin, "interaction", SELF_INTERACTION,
                int(out["is_self"].sum()), action="flagged")
