@@ -11,15 +11,24 @@ import numpy as np
 import pandas as pd
 
 from .schema import (
+    INTERACTION_KIND_DTYPE,
     INTERACTIONS_COLUMNS,
     interactions_table,
     is_canonical_posts,
+    keep_rows,
     posts_table,
     require_columns,
     to_id,
 )
 
 __all__ = ["interactions_from_posts"]
+
+
+def _kinds(names: list[str], codes: np.ndarray) -> pd.Categorical:
+    """Interaction kinds from codes into ``names`` (code -1: missing), without a string per row."""
+    categories = list(INTERACTION_KIND_DTYPE.categories)
+    to_kind = np.array([categories.index(n) for n in names] + [-1], dtype=np.int64)
+    return pd.Categorical.from_codes(to_kind[codes], dtype=INTERACTION_KIND_DTYPE)
 
 
 def interactions_from_posts(
@@ -70,19 +79,44 @@ def interactions_from_posts(
     2    me    bob  mention       2
     """
     posts = posts if is_canonical_posts(posts) else posts_table(posts)
+    # the parts are built in a function of their own, so that nothing else holds them
+    parts = _interaction_parts(posts, mentions, likes)
+    if parts:
+        frame = pd.concat(parts, ignore_index=True)  # one kind dtype: stays categorical
+    else:
+        frame = pd.DataFrame({c: [] for c in ("actor", "target", "kind")})
+    out = interactions_table(frame, origin="posts")
+    del frame, parts
+    return _by_time(out)
+
+
+def _interaction_parts(
+    posts: pd.DataFrame, mentions: pd.DataFrame | None, likes: pd.DataFrame | None
+) -> list[pd.DataFrame]:
+    """The replies, reposts and quotes; the mentions; the likes: one frame each."""
     parts = []
     has_parent = posts["parent_author"].notna()
     reply_like = posts["kind"].isin(["reply", "thread"]) & has_parent
     amplify = posts["kind"].isin(["repost", "quote"]) & has_parent
-    direct = posts[reply_like | amplify]
+    # only the columns an interaction takes (not the text) are copied with the rows
+    direct = keep_rows(
+        posts[["author", "parent_author", "kind", "created_at", "post_id", "visibility"]],
+        (reply_like | amplify).to_numpy(),
+    )
     if len(direct):
-        kind = direct["kind"].astype(object).replace({"thread": "reply"})
+        # a thread post is a reply to oneself: the kinds map category to category
+        as_interaction = {"reply": "reply", "thread": "reply", "repost": "repost",
+                          "quote": "quote"}
+        kind = _kinds(
+            [as_interaction.get(c, "reply") for c in direct["kind"].cat.categories],
+            direct["kind"].cat.codes.to_numpy(),
+        )
         parts.append(
             pd.DataFrame(
                 {
                     "actor": direct["author"].array,
                     "target": direct["parent_author"].array,
-                    "kind": kind.array,
+                    "kind": kind,
                     "created_at": direct["created_at"].array,
                     "post_id": direct["post_id"].array,
                     "visibility": direct["visibility"].array,
@@ -106,13 +140,13 @@ def interactions_from_posts(
         is_reply = joined["kind"].isin(["reply", "thread"])
         parent_mention = is_reply & (joined["target"] == joined["parent_author"]).fillna(False)
         keep = ~parent_mention & (joined["kind"] != "repost")
-        joined = joined[keep.astype(bool)]
+        joined = keep_rows(joined, keep.astype(bool).to_numpy())
         parts.append(
             pd.DataFrame(
                 {
                     "actor": joined["author"].array,
                     "target": joined["target"].array,
-                    "kind": "mention",
+                    "kind": _kinds(["mention"], np.zeros(len(joined), dtype=np.int8)),
                     "created_at": joined["created_at"].array,
                     "post_id": joined["post_id"].array,
                     "visibility": joined["visibility"].array,
@@ -121,14 +155,28 @@ def interactions_from_posts(
         )
     if likes is not None and len(likes):
         lk = likes.copy()
-        lk["kind"] = "like"
+        lk["kind"] = _kinds(["like"], np.zeros(len(lk), dtype=np.int8))
         parts.append(lk[[c for c in lk.columns if c in INTERACTIONS_COLUMNS]])
-    if parts:
-        frame = pd.concat([p.astype({"kind": object}) for p in parts], ignore_index=True)
-    else:
-        frame = pd.DataFrame({c: [] for c in ("actor", "target", "kind")})
-    out = interactions_table(frame, origin="posts")
-    order = np.argsort(out["created_at"].to_numpy(), kind="stable")
-    result = out.iloc[order].reset_index(drop=True)
-    result.attrs = out.attrs
+    return parts
+
+
+def _by_time(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` in the order of ``created_at`` (stable; missing times last).
+
+    The times are compared as int64 nanoseconds (not one Timestamp object per row), and
+    the columns are reordered one at a time, each dropped from ``table`` as its sorted
+    copy is made, so that the table is not held twice.
+    """
+    when = table["created_at"]
+    key = when.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT")).view(np.int64)
+    key = np.where(when.isna().to_numpy(), np.iinfo(np.int64).max, key)
+    if len(key) < 2 or bool((key[1:] >= key[:-1]).all()):
+        return table
+    order = np.argsort(key, kind="stable")
+    attrs = table.attrs
+    columns = {}
+    for column in list(table.columns):
+        columns[column] = table.pop(column).array.take(order)
+    result = pd.DataFrame(columns, index=pd.RangeIndex(len(order)))
+    result.attrs = attrs
     return result
