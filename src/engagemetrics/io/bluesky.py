@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import IO, Any
 
+import numpy as np
 import pandas as pd
 
 from .. import schema
@@ -316,6 +317,11 @@ def _exported_at(origin: str, commit: Mapping[str, Any]) -> pd.Timestamp | None:
     return tid_to_timestamp(rev) if isinstance(rev, str) else None
 
 
+def _joined(chunks: list[pd.DataFrame]) -> pd.DataFrame:
+    """The chunks as one frame (the only chunk itself when there is one)."""
+    return chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
+
+
 class _Accumulator:
     """Collects rows per table while the MST is walked (one pass, no copies)."""
 
@@ -326,15 +332,18 @@ class _Accumulator:
         self.origin = origin
         self.ledger = ledger
         self.handles = handles
+        # Follows and likes, like posts, are packed into typed frames every _CHUNK rows.
         self.follows: list[tuple[str, Any, str]] = []
+        self.follow_chunks: list[pd.DataFrame] = []
         self.posts = PostRows()
         self.post_rkeys: list[str] = []  # the TID of each post: a second clock
         # Every _CHUNK posts, the lists become typed frames (Arrow strings), so that the
         # Python objects of at most one chunk are alive at a time (docs/importers.md).
         self.post_chunks: list[pd.DataFrame] = []
         self.mention_chunks: list[pd.DataFrame] = []
-        self.post_times_from_keys = 0
+        self.times_from_keys = {"follow": 0, "post": 0, "like": 0}
         self.likes: list[tuple[str, Any, str, str]] = []
+        self.like_chunks: list[pd.DataFrame] = []
         self.display_name: str | None = None
         self.seen_handles: dict[str, list[str]] = {}  # DID -> handles shown, latest last
         self.seen_dids: set[str] = set()
@@ -371,6 +380,8 @@ class _Accumulator:
             return
         self.seen_dids.add(subject)
         self.follows.append((subject, record.get("createdAt"), rkey))
+        if len(self.follows) >= _CHUNK:
+            self._pack_follows()
 
     def _like(self, record: Mapping[str, Any], uri: str, rkey: str) -> None:
         subject_uri = _strong_ref_uri(record.get("subject"))
@@ -380,6 +391,8 @@ class _Accumulator:
             return
         self.seen_dids.add(target)
         self.likes.append((target, record.get("createdAt"), rkey, str(subject_uri)))
+        if len(self.likes) >= _CHUNK:
+            self._pack_likes()
 
     def _repost(self, record: Mapping[str, Any], uri: str, rkey: str) -> None:
         subject_uri = _strong_ref_uri(record.get("subject"))
@@ -460,11 +473,40 @@ class _Accumulator:
     def _pack_posts(self) -> None:
         """Build the posts (and their mentions) read since the last chunk; drop the lists."""
         created, used = self._parse_times(self.posts.created_at, self.post_rkeys, "post")
-        self.post_times_from_keys += used
+        self.times_from_keys["post"] += used
         self.post_chunks.append(self.posts.frame(created))
         self.mention_chunks.append(self.posts.mentions())
         self.posts.release()
         self.post_rkeys.clear()
+
+    def _pack_follows(self) -> None:
+        """Build the follows read since the last chunk (target, followed_at); drop the list."""
+        rows, self.follows = self.follows, []
+        created, used = self._parse_times([r[1] for r in rows], [r[2] for r in rows], "follow")
+        self.times_from_keys["follow"] += used
+        self.follow_chunks.append(
+            pd.DataFrame(
+                {
+                    "target": pd.array([r[0] for r in rows], dtype=schema.ID_DTYPE),
+                    "followed_at": created.array,
+                }
+            )
+        )
+
+    def _pack_likes(self) -> None:
+        """Build the likes read since the last chunk (target, created_at, post_id)."""
+        rows, self.likes = self.likes, []
+        created, used = self._parse_times([r[1] for r in rows], [r[2] for r in rows], "like")
+        self.times_from_keys["like"] += used
+        self.like_chunks.append(
+            pd.DataFrame(
+                {
+                    "target": pd.array([r[0] for r in rows], dtype=schema.ID_DTYPE),
+                    "created_at": created.array,
+                    "post_id": pd.array([r[3] for r in rows], dtype=schema.ID_DTYPE),
+                }
+            )
+        )
 
     def _facet_mentions(self, record: Mapping[str, Any], uri: str, text: str | None) -> None:
         facets = record.get("facets")
@@ -534,12 +576,6 @@ class _Accumulator:
             self.seen_dids.add(did)
 
     # ---------------------------------------------------------------- tables
-    def _times(self, raw: list[Any], rkeys: list[str], kind: str) -> pd.Series:
-        """Parse ``createdAt``; fall back to the TID in the key, count what is done."""
-        parsed, used = self._parse_times(raw, rkeys, kind)
-        self._count_times_from_keys(kind, used)
-        return parsed
-
     def _count_times_from_keys(self, kind: str, used: int) -> None:
         self.ledger.add(
             self.origin,
@@ -572,46 +608,32 @@ class _Accumulator:
 
     def archive(self, exported_at: pd.Timestamp | None) -> Archive:
         ego = self.ego
-        follows = pd.DataFrame(
-            {
-                "source": [ego] * len(self.follows),
-                "target": [f[0] for f in self.follows],
-                "followed_at": self._times(
-                    [f[1] for f in self.follows], [f[2] for f in self.follows], "follow"
-                ).array,
-            }
-        )
+        self._pack_follows()
+        follows = _joined(self.follow_chunks)
+        self.follow_chunks = []
+        follows.insert(0, "source", pd.Series(ego, index=follows.index, dtype=schema.ID_DTYPE))
+        self._count_times_from_keys("follow", self.times_from_keys["follow"])
         if len(self.post_rkeys) or not self.post_chunks:
             self._pack_posts()
-        self._count_times_from_keys("post", self.post_times_from_keys)
+        self._count_times_from_keys("post", self.times_from_keys["post"])
         chunks, self.post_chunks = self.post_chunks, []
-        posts = schema.posts_table(
-            chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True),
-            errors="coerce",
-            origin=self.origin,
-        )
+        posts = schema.posts_table(_joined(chunks), errors="coerce", origin=self.origin)
         del chunks
-        mentions, self.mention_chunks = (
-            self.mention_chunks[0]
-            if len(self.mention_chunks) == 1
-            else pd.concat(self.mention_chunks, ignore_index=True)
-        ), []
-        likes = pd.DataFrame(
-            {
-                "actor": [ego] * len(self.likes),
-                "target": [x[0] for x in self.likes],
-                "created_at": self._times(
-                    [x[1] for x in self.likes], [x[2] for x in self.likes], "like"
-                ).array,
-                "post_id": [x[3] for x in self.likes],
-                "visibility": ["public"] * len(self.likes),
-            }
+        mentions, self.mention_chunks = _joined(self.mention_chunks), []
+        self._pack_likes()
+        likes = _joined(self.like_chunks)
+        self.like_chunks = []
+        self._count_times_from_keys("like", self.times_from_keys["like"])
+        likes.insert(0, "actor", pd.Series(ego, index=likes.index, dtype=schema.ID_DTYPE))
+        likes["visibility"] = pd.Categorical.from_codes(  # every repo record is public
+            np.zeros(len(likes), dtype=np.int8), dtype=schema.VISIBILITY_DTYPE
         )
         no_time = likes["created_at"].isna()
         self.ledger.add(
             self.origin, "like", "createdAt not a timestamp and key not a TID", int(no_time.sum())
         )
-        likes = likes[~no_time].reset_index(drop=True)
+        if no_time.any():
+            likes = likes[~no_time].reset_index(drop=True)
         follows = schema.follows_table(follows, origin=self.origin, errors="coerce")
         dids = [ego, *sorted(self.seen_dids - {ego})]
         shown = [self.seen_handles.get(d, []) for d in dids]
