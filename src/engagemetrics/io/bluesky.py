@@ -482,31 +482,27 @@ class _Accumulator:
     def _pack_follows(self) -> None:
         """Build the follows read since the last chunk (target, followed_at); drop the list."""
         rows, self.follows = self.follows, []
-        created, used = self._parse_times([r[1] for r in rows], [r[2] for r in rows], "follow")
-        self.times_from_keys["follow"] += used
-        self.follow_chunks.append(
-            pd.DataFrame(
-                {
-                    "target": pd.array([r[0] for r in rows], dtype=schema.ID_DTYPE),
-                    "followed_at": created.array,
-                }
-            )
-        )
+        self.follow_chunks.append(self._packed(rows, "follow", "followed_at", {}))
 
     def _pack_likes(self) -> None:
         """Build the likes read since the last chunk (target, created_at, post_id)."""
         rows, self.likes = self.likes, []
-        created, used = self._parse_times([r[1] for r in rows], [r[2] for r in rows], "like")
-        self.times_from_keys["like"] += used
-        self.like_chunks.append(
-            pd.DataFrame(
-                {
-                    "target": pd.array([r[0] for r in rows], dtype=schema.ID_DTYPE),
-                    "created_at": created.array,
-                    "post_id": pd.array([r[3] for r in rows], dtype=schema.ID_DTYPE),
-                }
-            )
+        self.like_chunks.append(self._packed(rows, "like", "created_at", {"post_id": 3}))
+
+    def _packed(
+        self, rows: list[Any], kind: str, time_column: str, ids: dict[str, int]
+    ) -> pd.DataFrame:
+        """Rows of (target, createdAt, rkey, ...) as a typed frame: ``target``, the time
+        (the TID in the key where createdAt is not one, counted), and ``ids`` (column ->
+        position in the row) as id columns."""
+        created, used = self._parse_times([r[1] for r in rows], [r[2] for r in rows], kind)
+        self.times_from_keys[kind] += used
+        columns = {"target": 0, **ids}
+        frame = pd.DataFrame(
+            {c: pd.array([r[i] for r in rows], dtype=schema.ID_DTYPE) for c, i in columns.items()}
         )
+        frame.insert(1, time_column, created.array)
+        return frame
 
     def _facet_mentions(self, record: Mapping[str, Any], uri: str, text: str | None) -> None:
         facets = record.get("facets")
