@@ -307,3 +307,53 @@ def test_a_progress_bar_on_request(capsys, tmp_path, demo):
     assert "tweets.js:" in err and "%|" in err  # tqdm's bar, on stderr only
     code, _, err = _run(capsys, ["audit", str(path), "--no-progress"])
     assert (code, err) == (0, "")
+
+
+def test_demo_audit_compares_with_the_demos_earlier_export(capsys, demo):
+    """--demo audits the demo against its export of a quarter earlier: churn and lift are
+    numbers, counted here straight from the two snapshots' tables."""
+    older = em.datasets.demo_previous()
+    code, out, err = _run(capsys, ["audit", "--demo", "--format", "json"])
+    assert (code, err) == (0, "")
+    report = json.loads(out)
+    ego = demo.ego
+
+    def followers(archive):
+        f = archive.follows
+        return set(f.loc[f["target"] == ego, "source"])
+
+    def following(archive):
+        f = archive.follows
+        return set(f.loc[f["source"] == ego, "target"])
+
+    sides = {row["side"]: row for row in report["churn"]["sides"]}
+    for side, of in (("followers", followers), ("following", following)):
+        assert [sides[side][k] for k in ("start", "end", "new", "lost")] == [
+            len(of(older)), len(of(demo)), len(of(demo) - of(older)), len(of(older) - of(demo))
+        ]
+    assert sides["followers"]["lost"] > 0 and sides["followers"]["new"] > 0
+    # lift, by its definition (docs/definitions.md): accounts either export shows, other than
+    # the owner, not following it in the older one; engaged = the owner replied to,
+    # mentioned, reposted or quoted them between the exports; followed = follow it after
+    seen = set()
+    for archive in (older, demo):
+        seen |= set(archive.follows["source"]) | set(archive.follows["target"])
+        seen |= set(archive.interactions["actor"]) | set(archive.interactions["target"])
+    universe = seen - {ego} - followers(older)
+    log = demo.interactions
+    between = (log["created_at"] >= older.exported_at) & (log["created_at"] < demo.exported_at)
+    engaged = set(log.loc[(log["actor"] == ego) & between
+                          & log["kind"].isin(["reply", "mention", "repost", "quote"]),
+                          "target"]) & universe
+    groups = {g["group"]: g for g in report["lift"]["groups"]}
+    for name, members in (("engaged", engaged), ("not_engaged", universe - engaged)):
+        assert [groups[name]["accounts"], groups[name]["followed"]] == [
+            len(members), len(members & followers(demo))
+        ]
+    assert groups["engaged"]["share"] > groups["not_engaged"]["share"]  # planted by the demo
+
+
+def test_demo_with_previous_is_refused(capsys, tmp_path):
+    code, out, err = _run(capsys, ["audit", "--demo", "--previous", str(tmp_path / "x.zip")])
+    assert code == 2 and out == ""
+    assert "demo's own earlier export is used" in err

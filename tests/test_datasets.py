@@ -672,3 +672,34 @@ def test_small_and_crowded_windows(platform, n_posts, end):
     assert (a.posts["created_at"] < pd.Timestamp(end, tz="UTC")).all()
     linked = a.posts.merge(a.posts, left_on="parent_id", right_on="post_id", suffixes=("", "_p"))
     assert (linked["created_at"] > linked["created_at_p"]).all()
+
+
+def test_demo_previous_is_the_demo_a_quarter_earlier_with_the_documented_changes(demo):
+    older = em.datasets.demo_previous()
+    ego = demo.ego
+    start = pd.Timestamp("2025-10-01", tz="UTC")
+    assert older.ego == ego and older.exported_at == start
+    assert older.posts["created_at"].max() < start <= demo.posts["created_at"].max()
+    assert len(older.posts) == int((demo.posts["created_at"] < start).sum())
+
+    def side(archive, column):
+        f = archive.follows
+        other = "source" if column == "target" else "target"
+        return set(f.loc[f[column] == ego, other])
+
+    new_followers = side(demo, "target") - side(older, "target")
+    log = demo.interactions
+    engaged = set(log.loc[(log["actor"] == ego) & (log["created_at"] >= start)
+                          & log["kind"].isin(["reply", "mention", "repost", "quote"]), "target"])
+    followers = side(demo, "target")
+    # the docstring: half of the followers engaged in the quarter, a tenth of the others
+    assert len(new_followers & engaged) == round(0.5 * len(followers & engaged))
+    assert len(new_followers - engaged) == round(0.1 * len(followers - engaged))
+    assert len(side(older, "target") - followers) == 30
+    assert len(side(demo, "source") - side(older, "source")) == 20
+    assert len(side(older, "source") - side(demo, "source")) == 12
+    # the other accounts' follows are the demo's
+    others = lambda a: a.follows[(a.follows["source"] != ego) & (a.follows["target"] != ego)]  # noqa: E731
+    assert len(others(older)) == len(others(demo))
+    # deterministic
+    pd.testing.assert_frame_equal(em.datasets.demo_previous().follows, older.follows)

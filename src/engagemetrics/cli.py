@@ -92,7 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("export", nargs="?", help="the export as downloaded: a zip, a folder "
                        "or a file (.car, an activity log, Connections.csv, ...)")
     audit.add_argument("--demo", action="store_true",
-                       help="audit the bundled demo account (synthetic) instead of an export")
+                       help="audit the bundled demo account (synthetic) instead of an export, with its "
+                       "export of a quarter earlier as --previous")
     audit.add_argument("--previous", metavar="OLDER_EXPORT",
                        help="an older export of the same account, to compare with")
     audit.add_argument("--period", help="the period to audit, e.g. 2026Q3, 2026-03 or 2026 "
@@ -164,6 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.demo == (args.export is not None):
         return _error("give an export to audit, or --demo for the bundled demo account (not "
                       "both)", 2, debug=debug)
+    if args.demo and args.previous is not None:
+        return _error("--previous takes an older export of the audited account; with --demo the "
+                      "demo's own earlier export is used (leave --previous out)", 2, debug=debug)
     fmt = args.format
     if args.out is not None and fmt is None:
         fmt = _FORMATS.get(Path(args.out).suffix.lower())
@@ -212,25 +216,22 @@ class _Unreadable(Exception):
 
 def _read(args: argparse.Namespace) -> tuple[Any, Any]:
     if args.demo:
-        from .datasets import demo
+        from .datasets import demo, demo_previous
 
-        return demo(), None
+        return demo(), demo_previous()  # the same account a quarter earlier: churn and lift
+    parts = {"following": args.following, "followers": args.followers}
+    export = _load_one(args, args.export, parts)
+    return export, None if args.previous is None else _load_one(args, args.previous, {})
+
+
+def _load_one(args: argparse.Namespace, path: str, parts: dict[str, Any]) -> Any:
     from .io.load import load
 
+    why = _why_unreadable(Path(path))
+    if why is not None:
+        raise _Unreadable(why)
     progress = sys.stderr.isatty() if args.progress is None else args.progress
-    archives: list[Any] = []
-    for path in (args.export, args.previous):
-        if path is None:
-            archives.append(None)
-            continue
-        why = _why_unreadable(Path(path))
-        if why is not None:
-            raise _Unreadable(why)
-        parts = {"following": args.following, "followers": args.followers} if (
-            path == args.export
-        ) else {}
-        archives.append(load(path, ego=args.ego, show_progress=progress, **parts))
-    return archives[0], archives[1]
+    return load(path, ego=args.ego, show_progress=progress, **parts)
 
 
 def _render(report: Any, fmt: str) -> str:

@@ -8,7 +8,7 @@ that :func:`engagemetrics.load` can be shown on a real file layout.
 
 from __future__ import annotations
 
-from ._generate import PLATFORMS, demo, generate_account
+from ._generate import PLATFORMS, demo, demo_previous, generate_account
 from ._writers import (
     EXPORT_PLATFORMS,
     demo_export,
@@ -26,6 +26,7 @@ __all__ = [
     "PLATFORMS",
     "demo",
     "demo_export",
+    "demo_previous",
     "generate_account",
     "write_activity_log",
     "write_bluesky_repo",

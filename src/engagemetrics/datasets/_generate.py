@@ -701,3 +701,95 @@ def demo(seed: int = 0) -> Archive:
         end="2026-01-01",
         platform="twitter",
     )
+
+
+#: Followers the demo gained between its two exports: the share of the accounts the owner
+#: engaged with in that quarter, and of the others (see :func:`demo_previous`).
+_DEMO_JOINED_ENGAGED, _DEMO_JOINED_OTHERS = 0.5, 0.1
+_DEMO_LEFT = 30  # followers of the earlier export gone by the later one
+_DEMO_UNFOLLOWED, _DEMO_NEW_FOLLOWING = 12, 20
+
+
+def demo_previous(seed: int = 0) -> Archive:
+    """The demo account as its export three months earlier: the snapshot before :func:`demo`.
+
+    With it, churn and engagement lift can be shown on the demo
+    (``em.compare(demo_previous(), demo())``, ``engagemetrics audit --demo``). The later
+    export is :func:`demo` (made 2026-01-01); this one is made 2025-10-01 and holds:
+
+    * the posts and interactions before 2025-10-01;
+    * the owner's followers of 2026-01-01, less those who followed in the quarter: half of
+      the followers the owner replied to, mentioned, reposted or quoted in the quarter, and
+      a tenth of the others (so engaging shows a lift);
+    * plus 30 followers who have left by 2026-01-01 (accounts that do not follow then);
+    * the accounts the owner follows on 2026-01-01, less 20 it followed in the quarter, plus
+      12 it has unfollowed by then.
+
+    The other accounts' follows are those of :func:`demo` (an export holds the owner's).
+
+    Parameters
+    ----------
+    seed : int
+        The seed of :func:`demo` (and of the choices above).
+
+    Returns
+    -------
+    engagemetrics.Archive
+
+    Examples
+    --------
+    >>> import engagemetrics as em
+    >>> older, newer = demo_previous(), demo()
+    >>> str(older.exported_at.date()), str(newer.exported_at.date())
+    ('2025-10-01', '2026-01-01')
+    >>> c = em.compare(older, newer)
+    >>> c.summary.loc["followers", ["new", "lost"]].tolist()
+    [114, 30]
+    """
+    newer = demo(seed)
+    ego = newer.ego
+    start = pd.Timestamp("2025-10-01", tz="UTC")
+    rng = np.random.default_rng([seed, 2025_10_01])
+    followers = sorted(newer.followers())
+    following = sorted(newer.following())
+    log = newer.interactions
+    engaged = set(
+        log.loc[
+            (log["actor"] == ego)
+            & log["kind"].isin(["reply", "mention", "repost", "quote"])
+            & (log["created_at"] >= start),
+            "target",
+        ]
+    )
+
+    def some(pool: list[str], share: float) -> list[str]:
+        return sorted(rng.choice(pool, round(share * len(pool)), replace=False).tolist())
+
+    joined = some([f for f in followers if f in engaged], _DEMO_JOINED_ENGAGED) + some(
+        [f for f in followers if f not in engaged], _DEMO_JOINED_OTHERS
+    )
+    others = sorted(set(newer.accounts["account_id"]) - set(followers) - set(following) - {ego})
+    left = sorted(rng.choice(others, _DEMO_LEFT, replace=False).tolist())
+    new_following = sorted(rng.choice(following, _DEMO_NEW_FOLLOWING, replace=False).tolist())
+    unfollowed = sorted(
+        rng.choice(sorted(set(others) - set(left)), _DEMO_UNFOLLOWED, replace=False).tolist()
+    )
+    f = newer.follows
+    keep = ~(
+        ((f["target"] == ego) & f["source"].isin(joined))
+        | ((f["source"] == ego) & f["target"].isin(new_following))
+    )
+    follows = pd.concat(
+        [
+            f[keep],
+            pd.DataFrame({"source": left, "target": ego}),
+            pd.DataFrame({"source": ego, "target": unfollowed}),
+        ],
+        ignore_index=True,
+    )
+    return newer.replace(
+        follows=follows,
+        posts=newer.posts[newer.posts["created_at"] < start],
+        interactions=log[log["created_at"] < start],
+        exported_at=start,
+    )
