@@ -24,10 +24,12 @@ from .schema import (
 __all__ = ["interactions_from_posts"]
 
 
-def _kinds(names: list[str], codes: np.ndarray) -> pd.Categorical:
-    """Interaction kinds from codes into ``names`` (code -1: missing), without a string per row."""
+def _kinds(names: list[str | None], codes: np.ndarray) -> pd.Categorical:
+    """Interaction kinds from codes into ``names`` (code -1 or a name None: missing),
+    without a string per row."""
     categories = list(INTERACTION_KIND_DTYPE.categories)
-    to_kind = np.array([categories.index(n) for n in names] + [-1], dtype=np.int64)
+    to_kind = np.array([-1 if n is None else categories.index(n) for n in names] + [-1],
+                       dtype=np.int64)
     return pd.Categorical.from_codes(to_kind[codes], dtype=INTERACTION_KIND_DTYPE)
 
 
@@ -104,11 +106,12 @@ def _interaction_parts(
         (reply_like | amplify).to_numpy(),
     )
     if len(direct):
-        # a thread post is a reply to oneself: the kinds map category to category
+        # a thread post is a reply to oneself: the kinds map category to category ("post"
+        # rows are not among them)
         as_interaction = {"reply": "reply", "thread": "reply", "repost": "repost",
                           "quote": "quote"}
         kind = _kinds(
-            [as_interaction.get(c, "reply") for c in direct["kind"].cat.categories],
+            [as_interaction.get(c) for c in direct["kind"].cat.categories],
             direct["kind"].cat.codes.to_numpy(),
         )
         parts.append(
