@@ -743,7 +743,7 @@ def demo_previous(seed: int = 0) -> Archive:
     >>> str(older.exported_at.date()), str(newer.exported_at.date())
     ('2025-10-01', '2026-01-01')
     >>> c = em.compare(older, newer)
-    >>> c.summary.loc["followers", ["new", "lost"]].tolist()
+    >>> [int(c.summary.loc["followers", k]) for k in ("new", "lost")]
     [114, 30]
     """
     newer = demo(seed)
