@@ -628,8 +628,7 @@ class _Accumulator:
         self.ledger.add(
             self.origin, "like", "createdAt not a timestamp and key not a TID", int(no_time.sum())
         )
-        if no_time.any():
-            likes = likes[~no_time].reset_index(drop=True)
+        likes = schema.keep_rows(likes, ~no_time)
         follows = schema.follows_table(follows, origin=self.origin, errors="coerce")
         dids = [ego, *sorted(self.seen_dids - {ego})]
         shown = [self.seen_handles.get(d, []) for d in dids]
